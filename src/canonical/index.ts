@@ -1,0 +1,12 @@
+// Canonical JSON (docker/go dialect) and the strict parser.
+export { canonicalBytes, canonicalString, integerText, wireString } from './encode.js';
+export {
+  hasOwn,
+  isJsonObject,
+  type JsonObject,
+  type JsonPrimitive,
+  type JsonValue,
+  newJsonObject,
+} from './json-value.js';
+export { compareUtf8, sortedKeys } from './key-order.js';
+export { type ParseOptions, parseJson } from './parse.js';
