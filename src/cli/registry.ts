@@ -2,8 +2,10 @@
 import type { FlagSpecs, ParsedArgs } from './args.js';
 import type { CliIo } from './context.js';
 
+export type RunFn = (args: ParsedArgs, io: CliIo) => Promise<0 | 1 | 2 | 3 | 4 | 5 | 70>;
+
 export interface CommandModule {
-  run(args: ParsedArgs, io: CliIo): Promise<0 | 1 | 2 | 3 | 4 | 5 | 70>;
+  run: RunFn;
 }
 
 export interface CommandEntry {
@@ -14,4 +16,54 @@ export interface CommandEntry {
   load: () => Promise<CommandModule>;
 }
 
-export const COMMANDS: CommandEntry[] = [];
+const lazy =
+  <M>(importer: () => Promise<M>, pick: (m: M) => RunFn) =>
+  async (): Promise<CommandModule> => ({ run: pick(await importer()) });
+
+const keyCmd = () => import('./commands/key.js');
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    words: ['key', 'list'],
+    usage: 'key list [--json]',
+    summary: 'list the private keys in the trust dir (no passphrase needed)',
+    flags: {},
+    load: lazy(keyCmd, (m) => m.list),
+  },
+  {
+    words: ['key', 'import'],
+    usage: 'key import FILE... [--role R] [--gun G] [--overwrite]',
+    summary: 'import unencrypted PEM keys or a notary export bundle',
+    flags: {
+      role: { type: 'string', value: 'ROLE', description: 'role for keys without a role header (default delegation)' },
+      gun: { type: 'string', value: 'GUN', description: 'GUN for targets/snapshot keys without a gun header' },
+      overwrite: { type: 'boolean', description: 'replace keys that are already in the store' },
+    },
+    load: lazy(keyCmd, (m) => m.importKeys),
+  },
+  {
+    words: ['key', 'export'],
+    usage: 'key export [--key ID]... [--gun G] [-o FILE]',
+    summary: 'export encrypted keys as a bundle (as notary key export)',
+    flags: {
+      key: { type: 'strings', value: 'ID', description: 'key ID to export (repeatable; default all)' },
+      gun: { type: 'string', value: 'GUN', description: 'export only keys of this GUN' },
+      output: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE (mode 0600) instead of stdout' },
+    },
+    load: lazy(keyCmd, (m) => m.exportKeys),
+  },
+  {
+    words: ['key', 'remove'],
+    usage: 'key remove KEY_ID -y',
+    summary: 'delete a private key',
+    flags: { yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' } },
+    load: lazy(keyCmd, (m) => m.remove),
+  },
+  {
+    words: ['key', 'passwd'],
+    usage: 'key passwd KEY_ID',
+    summary: 'change the passphrase of a key (new one from NOTARY_TS_NEW_PASSPHRASE or the terminal)',
+    flags: {},
+    load: lazy(keyCmd, (m) => m.passwd),
+  },
+];

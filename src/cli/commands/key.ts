@@ -1,0 +1,117 @@
+// `notary-ts key list|import|export|remove|passwd`: the private key store under <trust-dir>/private.
+import { readFile, writeFile } from 'node:fs/promises';
+import { notaryError } from '../../errors.js';
+import { chainPassphrases, envPassphrases, FileKeyStore, ttyPassphrases } from '../../index.js';
+import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
+import { commonOptions, positionals } from '../common.js';
+import type { CliIo } from '../context.js';
+import { printJson, table } from '../output.js';
+import { cliPassphrases } from '../passphrases.js';
+
+type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+
+async function openStore(args: ParsedArgs, io: CliIo) {
+  const opts = commonOptions(args, io);
+  const store = await FileKeyStore.open(opts.trustDir, { passphrases: cliPassphrases(opts, io) });
+  return { opts, store };
+}
+
+export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
+  positionals(args, []);
+  const { opts, store } = await openStore(args, io);
+  const { keys, problems } = await store.list();
+  const sorted = [...keys].sort((a, b) => a.role.localeCompare(b.role) || a.gun.localeCompare(b.gun));
+  if (opts.json) {
+    printJson(
+      io.stdout,
+      sorted.map((k) => ({ keyId: k.keyId, role: k.role, gun: k.gun, encrypted: k.encrypted, location: k.path })),
+    );
+  } else if (sorted.length === 0) {
+    io.stdout.write('No signing keys found.\n');
+  } else {
+    io.stdout.write(
+      table(
+        sorted.map((k) => [k.role, k.gun, k.keyId, k.path]),
+        ['ROLE', 'GUN', 'KEY ID', 'LOCATION'],
+      ),
+    );
+  }
+  for (const p of problems) io.stderr.write(`notary-ts: warning: ${p.file}: ${p.code}: ${p.reason}\n`);
+  return 0;
+}
+
+export async function importKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const files = args.positionals;
+  if (files.length === 0) throw notaryError('USAGE', 'expected one or more key files to import');
+  const { opts, store } = await openStore(args, io);
+  const role = stringFlag(args, 'role');
+  const gun = stringFlag(args, 'gun');
+  const imported: string[] = [];
+  for (const file of files) {
+    const pem = await readInput(file);
+    const r = await store.importKeys(pem, {
+      ...(role ? { role } : {}),
+      ...(gun ? { gun } : {}),
+      overwrite: boolFlag(args, 'overwrite'),
+    });
+    imported.push(...r.imported);
+    for (const p of r.problems) io.stderr.write(`notary-ts: warning: ${file}: ${p.code}: ${p.reason}\n`);
+  }
+  if (opts.json) printJson(io.stdout, { imported });
+  else for (const id of imported) io.stdout.write(`imported ${id}\n`);
+  return 0;
+}
+
+export async function exportKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
+  positionals(args, []);
+  const { store } = await openStore(args, io);
+  const keyIds = listFlag(args, 'key');
+  const gun = stringFlag(args, 'gun');
+  const text = await store.exportKeys({ ...(keyIds.length ? { keyIds } : {}), ...(gun ? { gun } : {}) });
+  const out = stringFlag(args, 'output');
+  if (out) await writeFile(out, text, { mode: 0o600 });
+  else io.stdout.write(text);
+  return 0;
+}
+
+export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [keyId] = positionals(args, ['KEY_ID']);
+  const { store } = await openStore(args, io);
+  const info = await store.info(keyId as string);
+  if (!boolFlag(args, 'yes')) {
+    throw notaryError('USAGE', `refusing to delete ${info.role} key ${info.keyId} without -y/--yes`);
+  }
+  await store.remove(info.keyId);
+  io.stdout.write(`deleted ${info.role} key ${info.keyId}\n`);
+  return 0;
+}
+
+export async function passwd(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [keyId] = positionals(args, ['KEY_ID']);
+  const { opts, store } = await openStore(args, io);
+  // The new passphrase: NOTARY_TS_NEW_PASSPHRASE for scripts, else the terminal (asked twice).
+  const fresh = opts.env['NOTARY_TS_NEW_PASSPHRASE'];
+  const source =
+    fresh !== undefined
+      ? envPassphrases({
+          NOTARY_ROOT_PASSPHRASE: fresh,
+          NOTARY_TARGETS_PASSPHRASE: fresh,
+          NOTARY_SNAPSHOT_PASSPHRASE: fresh,
+          NOTARY_DELEGATION_PASSPHRASE: fresh,
+          DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: fresh,
+        })
+      : io.stdin.isTTY
+        ? ttyPassphrases()
+        : chainPassphrases();
+  await store.changePassphrase(keyId as string, source);
+  io.stdout.write(`changed the passphrase of key ${keyId}\n`);
+  return 0;
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
+  }
+}

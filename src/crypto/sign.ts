@@ -1,0 +1,132 @@
+// Signing with in-memory private keys, key generation and loading standard PKCS#8 (node:crypto).
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import { notaryError } from '../errors.js';
+import { ED25519_SPKI_PREFIX, exportSpki } from './spki.js';
+import type { PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature } from './types.js';
+import { PSS_SALT_LENGTH } from './verify.js';
+
+const EC_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+const MIN_RSA_SIGN_BITS = 2048;
+
+// Parsing PKCS#8 costs more than an ECDSA signature; a signer reuses one key for many roles' metadata.
+const keyObjects = new WeakMap<PrivateKey, KeyObject>();
+
+/**
+ * The node:crypto object for a private key (cached per key object).
+ * @throws NotaryError BAD_KEY_FILE when `key.pkcs8` does not load
+ */
+export function privateKeyObject(key: PrivateKey): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    try {
+      k = createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' });
+    } catch (cause) {
+      throw notaryError('BAD_KEY_FILE', 'private key is not valid pkcs#8', { cause });
+    }
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
+/**
+ * Signs `data` the way Notary does: ECDSA → method `ecdsa`, raw r‖s (P1363) over SHA-256; Ed25519 → `eddsa`;
+ * RSA → `rsapss` (SHA-256, MGF1-SHA-256, salt 32).
+ * @throws NotaryError BAD_KEY_FILE when `key.pkcs8` does not load
+ */
+export function signData(key: PrivateKey, data: Uint8Array): RawSignature {
+  const k = privateKeyObject(key);
+  switch (key.algorithm) {
+    case 'ecdsa':
+      return {
+        method: 'ecdsa',
+        sig: new Uint8Array(cryptoSign('sha256', data, { key: k, dsaEncoding: 'ieee-p1363' })),
+      };
+    case 'ed25519':
+      return { method: 'eddsa', sig: new Uint8Array(cryptoSign(null, data, k)) };
+    case 'rsa':
+      return {
+        method: 'rsapss',
+        sig: new Uint8Array(
+          cryptoSign('sha256', data, { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH }),
+        ),
+      };
+  }
+}
+
+/**
+ * A fresh key: `ecdsa` is P-256 (the only kind Notary's client creates), `ed25519` what its server signs with.
+ * @throws RangeError for any other algorithm
+ */
+export function generateKey(algorithm: 'ecdsa' | 'ed25519'): PrivateKey {
+  let privateKey: KeyObject;
+  if (algorithm === 'ecdsa') privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  else if (algorithm === 'ed25519') privateKey = generateKeyPairSync('ed25519').privateKey;
+  else throw new RangeError(`cannot generate ${String(algorithm)} keys`);
+  return fromKeyObject(privateKey);
+}
+
+/**
+ * Loads a standard (RFC 5208 / RFC 8410) unencrypted PKCS#8 DER and derives its public key in metadata form:
+ * DER SPKI typed `ecdsa`/`rsa`, or the raw 32 bytes typed `ed25519`. `pkcs8` of the result is node's
+ * re-encoding. ECDSA keys must be on P-256/384/521 and RSA keys at least 2048 bits (smaller ones sign
+ * nothing Notary would accept).
+ * @throws NotaryError BAD_KEY_FILE when the DER does not parse; UNSUPPORTED_KEY for other algorithms or sizes
+ */
+export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
+  let k: KeyObject;
+  try {
+    k = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+  } catch (cause) {
+    throw notaryError('BAD_KEY_FILE', 'private key is not valid pkcs#8', { cause });
+  }
+  return fromKeyObject(k);
+}
+
+function fromKeyObject(k: KeyObject): PrivateKey {
+  const details = k.asymmetricKeyDetails ?? {};
+  let algorithm: PrivateKeyAlgorithm;
+  switch (k.asymmetricKeyType) {
+    case 'ec':
+      if (!EC_CURVES.has(details.namedCurve ?? '')) {
+        throw notaryError('UNSUPPORTED_KEY', `unsupported ecdsa curve ${details.namedCurve ?? 'unknown'}`, {
+          details: { curve: details.namedCurve },
+        });
+      }
+      algorithm = 'ecdsa';
+      break;
+    case 'rsa':
+      if ((details.modulusLength ?? 0) < MIN_RSA_SIGN_BITS) {
+        throw notaryError('UNSUPPORTED_KEY', `rsa keys must have at least ${MIN_RSA_SIGN_BITS} bits`, {
+          details: { bits: details.modulusLength },
+        });
+      }
+      algorithm = 'rsa';
+      break;
+    case 'ed25519':
+      algorithm = 'ed25519';
+      break;
+    default:
+      throw notaryError('UNSUPPORTED_KEY', `unsupported private key algorithm ${k.asymmetricKeyType}`, {
+        details: { algorithm: k.asymmetricKeyType },
+      });
+  }
+  const spki = exportSpki(createPublicKey(k));
+  const publicKey: PublicKey =
+    algorithm === 'ed25519'
+      ? { type: 'ed25519', public: spki.slice(ED25519_SPKI_PREFIX.length) }
+      : { type: algorithm, public: spki };
+  const key: PrivateKey = {
+    algorithm,
+    pkcs8: new Uint8Array(k.export({ type: 'pkcs8', format: 'der' })),
+    publicKey,
+  };
+  keyObjects.set(key, k);
+  return key;
+}

@@ -1,0 +1,67 @@
+// DER SubjectPublicKeyInfo: parse and classify with node:crypto, wrap raw Ed25519 keys, export as Go does.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { concatBytes } from '../encoding/bytes.js';
+import { notaryError } from '../errors.js';
+
+/** Curves accepted for ECDSA keys. Go also parses P-224; we do not (weaker than every key Notary makes). */
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
+/** What a key really is once parsed, whatever its `keytype` says. */
+export type ResolvedKey =
+  | { readonly kind: 'ecdsa'; readonly keyObject: KeyObject; readonly curve: EcCurve; readonly bits: number }
+  | { readonly kind: 'rsa'; readonly keyObject: KeyObject; readonly bits: number }
+  | { readonly kind: 'ed25519'; readonly keyObject: KeyObject };
+
+export const ED25519_SPKI_PREFIX = Uint8Array.from([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+]);
+const CURVES: Record<string, EcCurve> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const CURVE_BITS: Record<EcCurve, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
+
+/** DER SPKI of a raw 32-byte Ed25519 public key (RFC 8410). */
+export function ed25519Spki(raw: Uint8Array): Uint8Array {
+  if (raw.length !== 32) throw notaryError('UNSUPPORTED_KEY', 'ed25519 public key must be 32 bytes');
+  return concatBytes(ED25519_SPKI_PREFIX, raw);
+}
+
+/**
+ * Parses a DER SPKI with node:crypto and classifies it.
+ * @throws NotaryError UNSUPPORTED_KEY when the key is malformed, of another algorithm or on another curve
+ */
+export function resolveSpki(spki: Uint8Array): ResolvedKey {
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw notaryError('UNSUPPORTED_KEY', 'public key is not a valid subjectPublicKeyInfo', { cause });
+  }
+  return classify(keyObject);
+}
+
+function classify(keyObject: KeyObject): ResolvedKey {
+  const details = keyObject.asymmetricKeyDetails ?? {};
+  switch (keyObject.asymmetricKeyType) {
+    case 'ec': {
+      const curve = CURVES[details.namedCurve ?? ''];
+      if (!curve) {
+        throw notaryError('UNSUPPORTED_KEY', `unsupported ecdsa curve ${details.namedCurve ?? 'unknown'}`, {
+          details: { curve: details.namedCurve },
+        });
+      }
+      return { kind: 'ecdsa', keyObject, curve, bits: CURVE_BITS[curve] };
+    }
+    case 'rsa':
+      return { kind: 'rsa', keyObject, bits: details.modulusLength ?? 0 };
+    case 'ed25519':
+      return { kind: 'ed25519', keyObject };
+    default:
+      throw notaryError('UNSUPPORTED_KEY', `unsupported public key algorithm ${keyObject.asymmetricKeyType}`, {
+        details: { algorithm: keyObject.asymmetricKeyType },
+      });
+  }
+}
+
+/** DER SPKI as Go's `x509.MarshalPKIXPublicKey` writes it (named curve, uncompressed point, RSA NULL params). */
+export function exportSpki(keyObject: KeyObject): Uint8Array {
+  return new Uint8Array(keyObject.export({ type: 'spki', format: 'der' }));
+}
