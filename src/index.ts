@@ -4,7 +4,14 @@ export * from './canonical/index.js';
 export type { ClientConfig, TrustPinning } from './client/config.js';
 export { loadClientConfig, parseClientConfig } from './client/config.js';
 export * from './crypto/index.js';
-export type { KeyType, PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature, SignatureMethod } from './crypto/types.js';
+export type {
+  KeyType,
+  PrivateKey,
+  PrivateKeyAlgorithm,
+  PublicKey,
+  RawSignature,
+  SignatureMethod,
+} from './crypto/types.js';
 export {
   ERROR_CODES,
   type ExitStatus,

@@ -1,5 +1,5 @@
 // Canonical JSON (docker/go dialect) and the strict parser.
-export { canonicalBytes, canonicalString, integerText, wireString } from './encode.js';
+export { canonicalBytes, canonicalString, integerText, wireBytes, wireString } from './encode.js';
 export {
   hasOwn,
   isJsonObject,
@@ -9,4 +9,4 @@ export {
   newJsonObject,
 } from './json-value.js';
 export { compareUtf8, sortedKeys } from './key-order.js';
-export { type ParseOptions, parseJson } from './parse.js';
+export { type ParsedWithCanonical, type ParseOptions, parseJson, parseJsonWithCanonicalMember } from './parse.js';

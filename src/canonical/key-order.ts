@@ -24,6 +24,15 @@ function fixup(c: number): number {
   return c;
 }
 
+/** The own keys of `o` in UTF-8 byte order. */
 export function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort(compareUtf8);
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  // The native UTF-16 sort is several times faster than a comparator and agrees with UTF-8 order unless an astral
+  // character meets U+E000–U+FFFF; a linear check of neighbours (enough, as the order is total) catches that case.
+  keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    if (compareUtf8(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(compareUtf8);
+  }
+  return keys;
 }

@@ -1,9 +1,10 @@
 // Strict JSON parser for untrusted input: RFC 8259 grammar, duplicate keys rejected, `__proto__`-safe objects,
-// integers beyond 2^53 rejected rather than rounded, bounded nesting.
+// integers beyond 2^53 rejected rather than rounded, bounded nesting. Optionally proves a member already canonical.
 
-import { fromUtf8 } from '../encoding/utf8.js';
+import { fromUtf8, utf8 } from '../encoding/utf8.js';
 import { notaryError } from '../errors.js';
-import type { JsonObject, JsonValue } from './json-value.js';
+import { type JsonObject, type JsonValue, newJsonObject } from './json-value.js';
+import { compareUtf8 } from './key-order.js';
 
 export interface ParseOptions {
   /** Deepest nesting of arrays/objects accepted (default 64; TUF metadata needs about 8). */
@@ -11,26 +12,93 @@ export interface ParseOptions {
 }
 
 /**
- * Parses JSON text or UTF-8 bytes. Objects have a null prototype.
- * @throws NotaryError INVALID_JSON on any syntax error, invalid UTF-8, duplicate key, excess nesting or an integer
- *   that a double cannot hold exactly
+ * Parses JSON text or UTF-8 bytes. Objects have no inherited properties (see `newJsonObject`).
+ * @throws NotaryError INVALID_JSON on any syntax error, invalid UTF-8 or lone surrogate, duplicate key, excess
+ *   nesting or an integer that a double cannot hold exactly
  */
 export function parseJson(input: string | Uint8Array, options: ParseOptions = {}): JsonValue {
+  return parseText(typeof input === 'string' ? input : fromUtf8(input), options, undefined).result;
+}
+
+/** What `parseJsonWithCanonicalMember` returns. */
+export interface ParsedWithCanonical {
+  value: JsonValue;
+  /**
+   * `canonicalBytes(value[key])`, taken straight from the source when it was already canonical (possibly with Go's
+   * wire escapes `\u003c \u003e \u0026 \u2028 \u2029`); `undefined` when the member is absent, the top level is
+   * not an object, or the source was not canonical (then encode the value instead). Without wire escapes this is
+   * a view into `input` (no copy): do not modify `input` afterwards.
+   */
+  canonical: Uint8Array | undefined;
+}
+
+/**
+ * Parses like `parseJson` and additionally reports the canonical bytes of the top-level member `key` when the
+ * source already holds them. Go writes metadata files this way, so a verifier can skip re-encoding megabytes: the
+ * result is identical to `canonicalBytes(value[key])` by construction (and by property test).
+ * @throws NotaryError INVALID_JSON as `parseJson`
+ */
+export function parseJsonWithCanonicalMember(
+  input: string | Uint8Array,
+  key: string,
+  options: ParseOptions = {},
+): ParsedWithCanonical {
   const text = typeof input === 'string' ? input : fromUtf8(input);
-  const p = new Parser(text, options.maxDepth ?? 64);
+  const p = parseText(text, options, key);
+  let canonical: Uint8Array | undefined;
+  if (p.watchStart >= 0) {
+    if (p.watchWire || typeof input === 'string') {
+      const span = text.slice(p.watchStart, p.watchEnd);
+      canonical = utf8(p.watchWire ? span.replace(WIRE_ESCAPE, unwire) : span);
+    } else {
+      // Byte offsets from character offsets: only the text outside the member is measured (small for metadata,
+      // where the member is `signed` and the rest is the signature list).
+      const from = Buffer.byteLength(text.slice(0, p.watchStart));
+      const to = input.length - Buffer.byteLength(text.slice(p.watchEnd));
+      canonical = input.subarray(from, to);
+    }
+  }
+  return { value: p.result, canonical };
+}
+
+function parseText(text: string, options: ParseOptions, watch: string | undefined): Parser {
+  const p = new Parser(text, options.maxDepth ?? 64, watch);
   p.ws();
-  const v = p.value(0);
+  p.result = p.value(0);
   p.ws();
   if (p.i !== text.length) p.fail('unexpected data after the top-level value');
-  return v;
+  return p;
 }
+
+// Matches every escape of a span already known to hold only `\"`, `\\` and Go's five wire escapes; matching from
+// the left keeps `\\u003c` (an escaped backslash, then text) intact.
+const WIRE_ESCAPE = /\\(["\\]|u003c|u003e|u0026|u2028|u2029)/g;
+function unwire(m: string, e: string): string {
+  return e.length === 1 ? m : String.fromCharCode(Number.parseInt(e.slice(1), 16));
+}
+
+// Runs of string characters that need no attention: not `"`, `\`, a control character or a surrogate.
+const PLAIN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
 
 class Parser {
   i = 0;
+  result: JsonValue = null;
+  /** Count of non-canonical features seen so far (whitespace, other escapes, non-integer or non-minimal numbers, unsorted keys). */
+  nc = 0;
+  /** Count of Go wire escapes seen so far. */
+  wire = 0;
+  watchStart = -1;
+  watchEnd = -1;
+  watchWire = false;
+  readonly track: boolean;
+
   constructor(
     readonly s: string,
     readonly maxDepth: number,
-  ) {}
+    readonly watch: string | undefined,
+  ) {
+    this.track = watch !== undefined;
+  }
 
   fail(what: string): never {
     throw notaryError('INVALID_JSON', `invalid json at offset ${this.i}: ${what}`, { details: { offset: this.i } });
@@ -38,34 +106,26 @@ class Parser {
 
   ws(): void {
     const s = this.s;
-    let i = this.i;
-    for (;;) {
-      const c = s.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
+    const start = this.i;
+    let i = start;
+    let c = s.charCodeAt(i);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++i);
+    if (i !== start) {
+      this.i = i;
+      this.nc++;
     }
-    this.i = i;
   }
 
   value(depth: number): JsonValue {
     const c = this.s.charCodeAt(this.i);
-    switch (c) {
-      case 0x7b: // {
-        return this.object(depth + 1);
-      case 0x5b: // [
-        return this.array(depth + 1);
-      case 0x22: // "
-        return this.string();
-      case 0x74: // t
-        return this.literal('true', true);
-      case 0x66: // f
-        return this.literal('false', false);
-      case 0x6e: // n
-        return this.literal('null', null);
-      default:
-        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-        return this.fail(Number.isNaN(c) ? 'unexpected end of input' : 'unexpected character');
-    }
+    if (c === 0x22) return this.string();
+    if (c === 0x7b) return this.object(depth + 1);
+    if (c === 0x5b) return this.array(depth + 1);
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    if (c === 0x74) return this.literal('true', true);
+    if (c === 0x66) return this.literal('false', false);
+    if (c === 0x6e) return this.literal('null', null);
+    return this.fail(Number.isNaN(c) ? 'unexpected end of input' : 'unexpected character');
   }
 
   literal<T extends JsonValue>(word: string, v: T): T {
@@ -76,53 +136,76 @@ class Parser {
 
   object(depth: number): JsonObject {
     if (depth > this.maxDepth) this.fail('nesting too deep');
+    const s = this.s;
     this.i++;
-    const o = Object.create(null) as JsonObject;
+    const o = newJsonObject();
     this.ws();
-    if (this.s.charCodeAt(this.i) === 0x7d) {
+    if (s.charCodeAt(this.i) === 0x7d) {
       this.i++;
       return o;
     }
+    let prev: string | undefined;
     for (;;) {
-      if (this.s.charCodeAt(this.i) !== 0x22) this.fail('expected a string key');
+      if (s.charCodeAt(this.i) !== 0x22) this.fail('expected a string key');
       const keyAt = this.i;
       const k = this.string();
-      this.ws();
-      if (this.s.charCodeAt(this.i) !== 0x3a) this.fail('expected ":"');
+      if (s.charCodeAt(this.i) !== 0x3a) this.ws();
+      if (s.charCodeAt(this.i) !== 0x3a) this.fail('expected ":"');
       this.i++;
-      this.ws();
+      if (s.charCodeAt(this.i) <= 0x20) this.ws();
+      const watched = depth === 1 && k === this.watch;
+      const nc0 = this.nc;
+      const wire0 = this.wire;
+      const start = this.i;
       const v = this.value(depth);
-      if (Object.hasOwn(o, k)) {
+      // Values are never undefined, so this is an own-property test (objects inherit nothing).
+      if (o[k] !== undefined) {
         this.i = keyAt;
         this.fail(`duplicate key ${JSON.stringify(k)}`);
       }
       o[k] = v;
-      this.ws();
-      const c = this.s.charCodeAt(this.i);
+      if (watched && this.nc === nc0) {
+        this.watchStart = start;
+        this.watchEnd = this.i;
+        this.watchWire = this.wire !== wire0;
+      }
+      if (this.track) {
+        if (prev !== undefined && compareUtf8(prev, k) > 0) this.nc++;
+        prev = k;
+      }
+      let c = s.charCodeAt(this.i);
+      if (c !== 0x2c && c !== 0x7d) {
+        this.ws();
+        c = s.charCodeAt(this.i);
+      }
       this.i++;
       if (c === 0x7d) return o;
       if (c !== 0x2c) {
         this.i--;
         this.fail('expected "," or "}"');
       }
-      this.ws();
+      if (s.charCodeAt(this.i) !== 0x22) this.ws();
     }
   }
 
   array(depth: number): JsonValue[] {
     if (depth > this.maxDepth) this.fail('nesting too deep');
+    const s = this.s;
     this.i++;
     const a: JsonValue[] = [];
     this.ws();
-    if (this.s.charCodeAt(this.i) === 0x5d) {
+    if (s.charCodeAt(this.i) === 0x5d) {
       this.i++;
       return a;
     }
     for (;;) {
-      this.ws();
+      if (s.charCodeAt(this.i) <= 0x20) this.ws();
       a.push(this.value(depth));
-      this.ws();
-      const c = this.s.charCodeAt(this.i);
+      let c = s.charCodeAt(this.i);
+      if (c !== 0x2c && c !== 0x5d) {
+        this.ws();
+        c = s.charCodeAt(this.i);
+      }
       this.i++;
       if (c === 0x5d) return a;
       if (c !== 0x2c) {
@@ -134,123 +217,186 @@ class Parser {
 
   string(): string {
     const s = this.s;
-    let i = this.i + 1;
-    let out = '';
-    let start = i;
+    const start = this.i + 1;
+    PLAIN.lastIndex = start;
+    PLAIN.test(s);
+    const i = PLAIN.lastIndex;
+    if (s.charCodeAt(i) === 0x22) {
+      this.i = i + 1;
+      return s.slice(start, i);
+    }
+    return this.slowString(start, i);
+  }
+
+  /** Escapes, surrogates and errors; `i` is the first character the fast scan stopped at. */
+  slowString(start: number, at: number): string {
+    const s = this.s;
+    let out = s.slice(start, at);
+    let i = at;
     for (;;) {
+      PLAIN.lastIndex = i;
+      PLAIN.test(s);
+      if (PLAIN.lastIndex !== i) {
+        out += s.slice(i, PLAIN.lastIndex);
+        i = PLAIN.lastIndex;
+      }
       const c = s.charCodeAt(i);
       if (c === 0x22) {
-        out += s.slice(start, i);
         this.i = i + 1;
         return out;
       }
       if (c === 0x5c) {
-        out += s.slice(start, i);
-        const e = s.charCodeAt(i + 1);
-        i += 2;
-        switch (e) {
-          case 0x22:
-            out += '"';
-            break;
-          case 0x5c:
-            out += '\\';
-            break;
-          case 0x2f:
-            out += '/';
-            break;
-          case 0x62:
-            out += '\b';
-            break;
-          case 0x66:
-            out += '\f';
-            break;
-          case 0x6e:
-            out += '\n';
-            break;
-          case 0x72:
-            out += '\r';
-            break;
-          case 0x74:
-            out += '\t';
-            break;
-          case 0x75: {
-            const cu = this.hex4(i);
-            i += 4;
-            if (cu >= 0xd800 && cu <= 0xdbff && s.charCodeAt(i) === 0x5c && s.charCodeAt(i + 1) === 0x75) {
-              const lo = this.hex4(i + 2);
-              if (lo >= 0xdc00 && lo <= 0xdfff) {
-                out += String.fromCharCode(cu, lo);
-                i += 6;
-                break;
-              }
-            }
-            // A lone surrogate becomes U+FFFD, as Go's decoder does.
-            out += cu >= 0xd800 && cu <= 0xdfff ? '\ufffd' : String.fromCharCode(cu);
-            break;
-          }
-          default:
-            this.i = i - 2;
-            this.fail('invalid escape');
-        }
-        start = i;
+        i = this.escape(i, (ch) => {
+          out += ch;
+        });
         continue;
       }
-      if (c < 0x20) {
-        this.i = i;
-        this.fail(Number.isNaN(c) ? 'unterminated string' : 'control character in string');
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          out += s.slice(i, i + 2);
+          i += 2;
+          continue;
+        }
       }
-      i++;
+      this.i = i;
+      if (c >= 0xd800 && c <= 0xdfff) this.fail('lone surrogate in string');
+      this.fail(Number.isNaN(c) ? 'unterminated string' : 'control character in string');
     }
   }
 
-  hex4(at: number): number {
-    const h = this.s.slice(at, at + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(h)) {
-      this.i = at;
-      this.fail('invalid \\u escape');
+  /** Decodes the escape at `i` (a backslash), hands the text to `emit`, returns the index after it. */
+  escape(i: number, emit: (text: string) => void): number {
+    const s = this.s;
+    const e = s.charCodeAt(i + 1);
+    switch (e) {
+      case 0x22:
+        emit('"');
+        return i + 2;
+      case 0x5c:
+        emit('\\');
+        return i + 2;
+      case 0x2f:
+        emit('/');
+        break;
+      case 0x62:
+        emit('\b');
+        break;
+      case 0x66:
+        emit('\f');
+        break;
+      case 0x6e:
+        emit('\n');
+        break;
+      case 0x72:
+        emit('\r');
+        break;
+      case 0x74:
+        emit('\t');
+        break;
+      case 0x75:
+        return this.unicodeEscape(i, emit);
+      default:
+        this.i = i;
+        this.fail('invalid escape');
     }
-    return Number.parseInt(h, 16);
+    this.nc++;
+    return i + 2;
+  }
+
+  unicodeEscape(i: number, emit: (text: string) => void): number {
+    const s = this.s;
+    const cu = this.hex4(i + 2);
+    const next = i + 6;
+    if (cu >= 0xd800 && cu <= 0xdbff && s.charCodeAt(next) === 0x5c && s.charCodeAt(next + 1) === 0x75) {
+      const lo = this.hex4(next + 2);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        emit(String.fromCharCode(cu, lo));
+        this.nc++;
+        return next + 6;
+      }
+    }
+    // A lone surrogate becomes U+FFFD, as Go's decoder does.
+    emit(cu >= 0xd800 && cu <= 0xdfff ? '\ufffd' : String.fromCharCode(cu));
+    // Go's compaction writes exactly these five (lowercase); everything else means the source was not canonical.
+    if (
+      (cu === 0x3c || cu === 0x3e || cu === 0x26 || cu === 0x2028 || cu === 0x2029) &&
+      s.slice(i + 2, i + 6) === cu.toString(16).padStart(4, '0')
+    ) {
+      this.wire++;
+    } else {
+      this.nc++;
+    }
+    return next;
+  }
+
+  hex4(at: number): number {
+    let n = 0;
+    for (let k = at; k < at + 4; k++) {
+      const c = this.s.charCodeAt(k);
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+      else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
+      else {
+        this.i = at;
+        this.fail('invalid \\u escape');
+      }
+      n = n * 16 + d;
+    }
+    return n;
   }
 
   number(): number {
     const s = this.s;
     const start = this.i;
     let i = start;
-    if (s.charCodeAt(i) === 0x2d) i++;
-    const d0 = s.charCodeAt(i);
-    if (d0 === 0x30) i++;
-    else if (d0 >= 0x31 && d0 <= 0x39) while (isDigit(s.charCodeAt(i))) i++;
-    else {
+    let c = s.charCodeAt(i);
+    const neg = c === 0x2d;
+    if (neg) c = s.charCodeAt(++i);
+    let n = 0;
+    if (c === 0x30) {
+      c = s.charCodeAt(++i);
+    } else if (c >= 0x31 && c <= 0x39) {
+      do {
+        n = n * 10 + (c - 0x30);
+        c = s.charCodeAt(++i);
+      } while (c >= 0x30 && c <= 0x39);
+    } else {
       this.i = i;
       this.fail('invalid number');
     }
-    if (s.charCodeAt(i) === 0x2e) {
-      i++;
-      if (!isDigit(s.charCodeAt(i))) {
+    let simple = true;
+    if (c === 0x2e) {
+      simple = false;
+      c = s.charCodeAt(++i);
+      if (!isDigit(c)) {
         this.i = i;
         this.fail('invalid fraction');
       }
-      while (isDigit(s.charCodeAt(i))) i++;
+      while (isDigit(c)) c = s.charCodeAt(++i);
     }
-    const e = s.charCodeAt(i);
-    if (e === 0x65 || e === 0x45) {
-      i++;
-      const sign = s.charCodeAt(i);
-      if (sign === 0x2b || sign === 0x2d) i++;
-      if (!isDigit(s.charCodeAt(i))) {
+    if (c === 0x65 || c === 0x45) {
+      simple = false;
+      c = s.charCodeAt(++i);
+      if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+      if (!isDigit(c)) {
         this.i = i;
         this.fail('invalid exponent');
       }
-      while (isDigit(s.charCodeAt(i))) i++;
+      while (isDigit(c)) c = s.charCodeAt(++i);
     }
-    const n = Number(s.slice(start, i));
+    // Up to 15 digits the running value is exact; longer or non-integer forms go through Number().
+    const v = simple && i - start <= (neg ? 16 : 15) ? (neg ? -n : n) : Number(s.slice(start, i));
     // Go reads numbers as float64 and would silently round 2^53+1; we refuse instead.
-    if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) {
+    if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) {
       this.i = start;
       this.fail('number cannot be represented exactly');
     }
+    // Canonical numbers are minimal integers: no fraction, exponent or negative zero.
+    if (!simple || (neg && n === 0)) this.nc++;
     this.i = i;
-    return n;
+    return v;
   }
 }
 
