@@ -1,0 +1,35 @@
+// The remote layer: Notary's HTTP API over undici (bytes only), server URL resolution, credentials, token auth.
+export {
+  type CredentialHelperRunner,
+  type CredentialProvider,
+  type CredentialRequest,
+  type Credentials,
+  chainCredentials,
+  DOCKER_HUB_AUTH_KEY,
+  type DockerConfigOptions,
+  defaultCredentials,
+  dockerConfigCredentials,
+  notaryAuthCredentials,
+} from './credentials.js';
+export type { RemoteTlsOptions } from './dispatcher.js';
+export { ERROR_BODY_CAP } from './http-exchange.js';
+export type { PublishFile } from './multipart.js';
+export {
+  type GetRoleOptions,
+  MAX_KEY_RESPONSE,
+  NotaryRemote,
+  type NotaryRemoteOptions,
+} from './notary-remote.js';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type RemoteTimeouts, type RetryPolicy } from './options.js';
+export { isValidRoleName, MAX_GUN_LENGTH, validateGun } from './paths.js';
+export {
+  DOCKER_HUB_NOTARY,
+  isLoopbackHost,
+  normalizeGun,
+  registryOfGun,
+  resolveServerUrl,
+  type ServerUrlSources,
+  validateServerUrl,
+} from './server-url.js';
+export { type Access, MIN_TOKEN_LIFETIME_S, maySendSecrets, repositoryScope } from './token-auth.js';
+export { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
