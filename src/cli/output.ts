@@ -22,15 +22,18 @@ export function printError(err: NotaryError, json: boolean, out: WritableLike, d
   if (debug && err.cause instanceof Error && err.cause.stack) out.write(`${err.cause.stack}\n`);
 }
 
-/** Pads columns for the table outputs (`notary list` style). */
-export function table(rows: string[][], header: string[]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+/**
+ * A table as Go's tabwriter prints it for `notary list` (padding 4, minimum width 4): the header underlined with
+ * dashes of the header's own length, the last column unpadded.
+ */
+export function goTable(header: string[], rows: string[][], padding = 4): string {
+  const all = [header, header.map((h) => '-'.repeat(h.length)), ...rows];
+  const len = (c: string) => [...c].length;
+  // A loop, not Math.max(...rows): a list may have 50k rows, too many for spread arguments.
+  const widths = header.map(() => 0);
+  for (const r of all) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] ?? 0, len(r[i] ?? ''));
+  const cols = widths.map((w) => Math.max(4, w + padding));
   const line = (r: string[]) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('   ')
-      .trimEnd();
-  const sep = widths.map((w) => '-'.repeat(w));
-  return `${[line(header), line(sep), ...rows.map(line)].join('\n')}\n`;
+    r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((cols[i] ?? 0) - len(c)))).join('');
+  return `${all.map(line).join('\n')}\n`;
 }

@@ -21,8 +21,45 @@ const lazy =
   async (): Promise<CommandModule> => ({ run: pick(await importer()) });
 
 const keyCmd = () => import('./commands/key.js');
+const verifyCmd = () => import('./commands/verify.js');
+
+const OFFLINE = {
+  offline: { type: 'boolean', description: 'use only the cached trust data (says so on stderr); fetch nothing' },
+} as const;
 
 export const COMMANDS: CommandEntry[] = [
+  {
+    words: ['verify'],
+    usage: 'verify GUN:TAG [--role R] [--signer NAME]... [--offline] [--json]',
+    summary: 'print the digest GUN:TAG is signed for (targets/releases first, then targets)',
+    flags: {
+      role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
+      signer: {
+        type: 'strings',
+        value: 'NAME',
+        description: 'require that signer targets/NAME signed the same digest (repeatable)',
+      },
+      ...OFFLINE,
+    },
+    load: lazy(verifyCmd, (m) => m.verify),
+  },
+  {
+    words: ['list'],
+    usage: 'list GUN [--roles R]... [--offline] [--json]',
+    summary: 'list the signed targets of a repository (as notary list)',
+    flags: {
+      roles: { type: 'strings', short: 'r', value: 'ROLE', description: 'only targets of this role (repeatable)' },
+      ...OFFLINE,
+    },
+    load: lazy(verifyCmd, (m) => m.list),
+  },
+  {
+    words: ['inspect'],
+    usage: 'inspect GUN[:TAG]... [--pretty] [--offline]',
+    summary: 'signatures, signers and administrative keys (as docker trust inspect)',
+    flags: { pretty: { type: 'boolean', description: 'human-readable tables instead of JSON' }, ...OFFLINE },
+    load: lazy(verifyCmd, (m) => m.inspect),
+  },
   {
     words: ['key', 'list'],
     usage: 'key list [--json]',

@@ -5,7 +5,7 @@ import { chainPassphrases, envPassphrases, FileKeyStore, ttyPassphrases } from '
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { commonOptions, positionals } from '../common.js';
 import type { CliIo } from '../context.js';
-import { printJson, table } from '../output.js';
+import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 
 type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
@@ -30,9 +30,9 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
     io.stdout.write('No signing keys found.\n');
   } else {
     io.stdout.write(
-      table(
-        sorted.map((k) => [k.role, k.gun, k.keyId, k.path]),
+      goTable(
         ['ROLE', 'GUN', 'KEY ID', 'LOCATION'],
+        sorted.map((k) => [k.role, k.gun, k.keyId, k.path]),
       ),
     );
   }

@@ -1,0 +1,103 @@
+// `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
+import { notaryError } from '../../errors.js';
+import { openRepository, type Repository } from '../../index.js';
+import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
+import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
+import type { CliIo } from '../context.js';
+import { goTable, printJson } from '../output.js';
+import { prettyInspect } from './inspect-pretty.js';
+
+type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+
+async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Repository> {
+  const offline = boolFlag(args, 'offline');
+  const repo = await openRepository({
+    gun,
+    server: opts.server,
+    trustDir: opts.trustDir,
+    config: opts.config,
+    timeoutMs: opts.timeoutMs,
+    tlsCaFile: opts.tlsCaFile,
+    offline,
+    env: opts.env,
+    now: opts.now,
+  });
+  if (repo.offline) io.stderr.write('notary-ts: warning: --offline: answering from cached trust data only\n');
+  return repo;
+}
+
+export async function verify(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [ref] = positionals(args, ['GUN:TAG']);
+  const { gun, tag } = splitGunTag(ref as string, true);
+  const opts = commonOptions(args, io);
+  const role = stringFlag(args, 'role');
+  const signers = listFlag(args, 'signer');
+  const repo = await open(gun, opts, args, io);
+  try {
+    const r = await repo.lookup(tag as string, { ...(role ? { role } : {}), ...(signers.length ? { signers } : {}) });
+    if (opts.json) {
+      printJson(io.stdout, {
+        ok: true,
+        gun: r.gun,
+        tag: r.tag,
+        digest: r.digest,
+        size: r.size,
+        role: r.role,
+        ...(r.signedBy ? { signedBy: r.signedBy } : {}),
+        ...(r.custom !== undefined ? { custom: r.custom } : {}),
+        offline: r.offline,
+      });
+    } else {
+      io.stdout.write(`${r.digest}\n`);
+    }
+    return 0;
+  } finally {
+    await repo.close();
+  }
+}
+
+export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const roles = listFlag(args, 'roles');
+  const repo = await open(gun as string, opts, args, io);
+  try {
+    const targets = await repo.list(roles.length ? { roles } : {});
+    if (opts.json) {
+      printJson(
+        io.stdout,
+        targets.map((t) => ({ name: t.name, digest: t.digest, size: t.size, role: t.role })),
+      );
+    } else if (targets.length === 0) {
+      io.stdout.write('No targets present in this repository.\n');
+    } else {
+      const rows = targets.map((t) => [t.name, t.digest.replace(/^sha256:/, ''), String(t.size), t.role]);
+      io.stdout.write(goTable(['NAME', 'DIGEST', 'SIZE (BYTES)', 'ROLE'], rows));
+    }
+    return 0;
+  } finally {
+    await repo.close();
+  }
+}
+
+export async function inspect(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const refs = args.positionals;
+  if (refs.length === 0) throw notaryError('USAGE', 'expected GUN[:TAG]...');
+  const opts = commonOptions(args, io);
+  const pretty = boolFlag(args, 'pretty');
+  const results = [];
+  for (const [index, ref] of refs.entries()) {
+    const { gun, tag } = splitGunTag(ref, false);
+    if (pretty && index > 0) io.stdout.write('\n\n');
+    const repo = await open(gun, opts, args, io);
+    try {
+      const data = await repo.inspect({ name: ref, ...(tag ? { tag } : {}) });
+      if (pretty) io.stdout.write(prettyInspect(data));
+      else results.push(data);
+    } finally {
+      await repo.close();
+    }
+  }
+  if (!pretty) printJson(io.stdout, results);
+  return 0;
+}
