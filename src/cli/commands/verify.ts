@@ -66,12 +66,12 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
     if (opts.json) {
       printJson(
         io.stdout,
-        targets.map((t) => ({ name: t.name, digest: t.digest, size: t.size, role: t.role })),
+        targets.map((t) => ({ name: t.name, digest: prefixed(t.digest), size: t.size, role: t.role })),
       );
     } else if (targets.length === 0) {
       io.stdout.write('No targets present in this repository.\n');
     } else {
-      const rows = targets.map((t) => [t.name, t.digest.replace(/^sha256:/, ''), String(t.size), t.role]);
+      const rows = targets.map((t) => [t.name, t.digest, String(t.size), t.role]);
       io.stdout.write(goTable(['NAME', 'DIGEST', 'SIZE (BYTES)', 'ROLE'], rows));
     }
     return 0;
@@ -100,4 +100,9 @@ export async function inspect(args: ParsedArgs, io: CliIo): Promise<Status> {
   }
   if (!pretty) printJson(io.stdout, results);
   return 0;
+}
+
+/** `list --json` digests carry the algorithm, as `verify --json` does; the table prints bare hex like notary. */
+function prefixed(hex: string): string {
+  return hex === '' || hex.startsWith('sha256:') ? hex : `sha256:${hex}`;
 }

@@ -1,0 +1,204 @@
+// The on-disk metadata cache `<trustDir>/tuf/<gun>/metadata/<role>.json`, Notary's layout, exact bytes, atomic writes.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { notaryError } from '../errors.js';
+
+/** Go's `notary.PrivExecPerms` / `PrivNoExecPerms` (storage/filestore.go): the cache is private to its owner. */
+export const CACHE_DIR_MODE = 0o700;
+export const CACHE_FILE_MODE = 0o600;
+
+/** Largest cached file we will read at all (Notary's `MaxDownloadSize`, 100 MiB); role caps are lower. */
+export const CACHE_READ_LIMIT = 100 << 20;
+
+const ROLE_RE = /^(root|timestamp|snapshot|targets(\/[-a-z0-9_]+)*)$/;
+
+/**
+ * Rejects GUNs that would escape the trust dir once used as a path (`..`, absolute, empty segments, NUL, `\`).
+ * Notary itself joins the GUN into the path unchecked (`filepath.Join` cleans `..` away into a sibling dir).
+ * @throws NotaryError INVALID_GUN
+ */
+export function assertSafeGun(gun: string): void {
+  const bad =
+    gun === '' ||
+    gun.length > 255 ||
+    gun.startsWith('/') ||
+    gun.includes('\\') ||
+    gun.includes('\0') ||
+    gun.includes('*') ||
+    gun.split('/').some((s) => s === '' || s === '.' || s === '..');
+  if (bad) throw notaryError('INVALID_GUN', `invalid gun ${JSON.stringify(gun)}`, { details: { gun } });
+}
+
+/** True for `root|timestamp|snapshot|targets` and clean delegation names such as `targets/releases`. */
+export function isCacheableRole(role: string): boolean {
+  return role.length < 256 && ROLE_RE.test(role);
+}
+
+/** One role file to store: `role` and the exact bytes that were verified. */
+export interface CacheEntry {
+  readonly role: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The metadata cache of one GUN. Reads return the stored bytes untouched; writes are atomic per file
+ * (temp file in the same directory, fsync, rename, fsync of the directory), so a reader, the Go CLI or a second
+ * notary-ts process sees either the old or the new file, never a torn one.
+ *
+ * Concurrency: no lock. Two updaters can interleave files from different runs (A's timestamp next to B's
+ * snapshot); every cached file is re-verified against its parent on the next run and a mismatch just means a
+ * download, so mixing is harmless. The worst case is a slower process replacing a newer verified file with the
+ * older verified one it fetched a moment earlier, which lowers the next run's rollback floor by that step only.
+ */
+export class MetadataCache {
+  /** `<trustDir>/tuf/<gun>/metadata`. */
+  readonly dir: string;
+
+  /** @throws NotaryError INVALID_GUN when the GUN cannot be used as a path */
+  constructor(
+    readonly trustDir: string,
+    readonly gun: string,
+  ) {
+    assertSafeGun(gun);
+    this.dir = join(trustDir, 'tuf', ...gun.split('/'), 'metadata');
+  }
+
+  /** Absolute path of a role's file (`targets/releases` → `…/metadata/targets/releases.json`). */
+  pathOf(role: string): string {
+    if (!isCacheableRole(role)) throw new RangeError(`not a cacheable role name: ${JSON.stringify(role)}`);
+    return join(this.dir, ...role.split('/')) + '.json';
+  }
+
+  /**
+   * The cached bytes of `role`, or `undefined` when there is no such file.
+   * @throws NotaryError CACHE_CORRUPT when the file is larger than `maxBytes` (a cache is never larger than what
+   *   its parent allows) or is not a regular file; IO on other read errors
+   */
+  read(role: string, maxBytes: number = CACHE_READ_LIMIT): Uint8Array | undefined {
+    return this.readEntry(role, maxBytes)?.bytes;
+  }
+
+  /**
+   * `read` plus the file's modification time (ms since the epoch, real clock), so a caller can tell a file a
+   * concurrent process wrote during its own update from one that was there before.
+   * @throws NotaryError CACHE_CORRUPT, IO as `read`
+   */
+  readEntry(role: string, maxBytes: number = CACHE_READ_LIMIT): { bytes: Uint8Array; mtimeMs: number } | undefined {
+    const path = this.pathOf(role);
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw notaryError('IO', `cannot read cached ${role}`, { cause: e, details: { role, path } });
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) {
+        throw notaryError('CACHE_CORRUPT', `cached ${role} is not a regular file`, { details: { role, path } });
+      }
+      const limit = Math.min(maxBytes, CACHE_READ_LIMIT);
+      if (st.size > limit) {
+        throw notaryError('CACHE_CORRUPT', `cached ${role} is ${st.size} bytes, more than the ${limit} allowed`, {
+          details: { role, path, size: st.size, limit },
+        });
+      }
+      // Read by the size seen in fstat; a concurrent rename replaces the inode, never this open file's contents.
+      const buf = new Uint8Array(st.size);
+      let off = 0;
+      while (off < buf.length) {
+        const n = readSync(fd, buf, off, buf.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      return { bytes: off === buf.length ? buf : buf.subarray(0, off), mtimeMs: st.mtimeMs };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Stores `bytes` as `role` atomically with mode 0600 in 0700 directories (what Go's FilesystemStore writes).
+   * @throws NotaryError IO when the file cannot be written (the previous file, if any, is left in place)
+   */
+  write(role: string, bytes: Uint8Array): void {
+    const path = this.pathOf(role);
+    const dir = dirname(path);
+    const tmp = join(dir, `.${path.slice(dir.length + 1)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: CACHE_DIR_MODE });
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CACHE_FILE_MODE);
+      try {
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (e) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // the temp file was never created or is already renamed
+      }
+      throw notaryError('IO', `cannot write cached ${role}`, { cause: e, details: { role, path } });
+    }
+    syncDir(dir);
+  }
+
+  /**
+   * Writes several roles, parents last: delegations and targets, then snapshot, then timestamp, so a crash midway
+   * leaves every timestamp on disk pointing at files that are already there (or at older ones that re-verify).
+   * Root goes first: it is the anchor and is only ever passed here after its chain verified.
+   * @throws NotaryError IO
+   */
+  writeAll(entries: readonly CacheEntry[]): void {
+    const rank = (r: string): number =>
+      r === 'root' ? 0 : r === 'timestamp' ? 4 : r === 'snapshot' ? 3 : r === 'targets' ? 2 : 1;
+    const sorted = [...entries].sort((a, b) => rank(a.role) - rank(b.role));
+    for (const e of sorted) this.write(e.role, e.bytes);
+  }
+
+  /** Deletes one cached role (missing is fine). @throws NotaryError IO */
+  remove(role: string): void {
+    try {
+      rmSync(this.pathOf(role), { force: true });
+    } catch (e) {
+      throw notaryError('IO', `cannot remove cached ${role}`, { cause: e, details: { role } });
+    }
+  }
+
+  /** Human-readable location, for messages. */
+  toString(): string {
+    return this.dir + sep;
+  }
+}
+
+function syncDir(dir: string): void {
+  // Makes the rename durable; not every platform/filesystem allows opening a directory, so best effort.
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // durability hint only
+  }
+}

@@ -1,0 +1,146 @@
+// Resolving one tag to a digest: docker pull's rule (targets/releases, then targets), one role, or Notary's walk.
+import type { JsonValue } from '../canonical/index.js';
+import { toHex } from '../encoding/hex.js';
+import { notaryError } from '../errors.js';
+import { pathAllowed, type TargetFile } from '../metadata/index.js';
+import type { TrustedRepository } from './trusted-repository.js';
+
+/** docker's `trust.ReleasesRole`. */
+export const RELEASES_ROLE = 'targets/releases';
+
+export interface LookupOptions {
+  /** Look only in this role (`targets`, `targets/releases`, any delegation). */
+  readonly role?: string | undefined;
+  /**
+   * Notary's `GetTargetByName(tag, roles...)`: each role's subtree in turn, breadth-first, other listed subtrees
+   * skipped. `['targets']` is what `notary lookup` does. Ignored when `role` is given.
+   */
+  readonly roles?: readonly string[] | undefined;
+  /**
+   * Signers (`alice` or `targets/alice`) that must each have signed the very same digest and length in their
+   * own role, else SIGNER_MISMATCH.
+   */
+  readonly signers?: readonly string[] | undefined;
+}
+
+export interface LookupResult {
+  readonly gun: string;
+  readonly tag: string;
+  /** `sha256:<hex>`, the image manifest digest. */
+  readonly digest: string;
+  /** `length`: the manifest size in bytes. */
+  readonly size: number;
+  /** The role the answer came from. */
+  readonly role: string;
+  /** Every known hash, hex. */
+  readonly hashes: { readonly sha256?: string; readonly sha512?: string };
+  readonly custom?: JsonValue;
+  /** With `signers`: the delegations (full names) that signed this digest, in the order asked. */
+  readonly signedBy?: readonly string[];
+}
+
+interface Hit {
+  readonly file: TargetFile;
+  readonly role: string;
+}
+
+/**
+ * Resolves `tag`. Default: docker pull's rule, `targets/releases` then `targets` (each only if it may sign the tag;
+ * other delegations never answer). A role that has to be consulted and fails verification (expired, below
+ * threshold, vanished from the snapshot) fails the lookup instead of being skipped as Notary does.
+ * @throws NotaryError TARGET_NOT_FOUND (details: gun, tag, roles); SIGNER_MISMATCH (details: signer, reason
+ *   `unknown-signer` | `not-signed` | `digest-mismatch`); INVALID_METADATA when the target has no sha256; and the
+ *   verification codes of any role consulted
+ */
+export async function lookupTarget(
+  repo: TrustedRepository,
+  tag: string,
+  opts: LookupOptions = {},
+): Promise<LookupResult> {
+  let hit: Hit | undefined;
+  let searched: readonly string[];
+  if (opts.role !== undefined) {
+    searched = [opts.role];
+    hit = await findInRole(repo, tag, opts.role);
+  } else if (opts.roles !== undefined && opts.roles.length > 0) {
+    searched = opts.roles;
+    hit = await findNotary(repo, tag, opts.roles);
+  } else {
+    searched = [RELEASES_ROLE, 'targets'];
+    hit = (await findInRole(repo, tag, RELEASES_ROLE)) ?? (await findInRole(repo, tag, 'targets'));
+  }
+  if (hit === undefined) {
+    throw notaryError('TARGET_NOT_FOUND', `no trust data for ${tag} in ${repo.gun}`, {
+      details: { gun: repo.gun, tag, roles: [...searched] },
+    });
+  }
+  const sha256 = hit.file.hashes.sha256;
+  if (sha256 === undefined) {
+    throw notaryError('INVALID_METADATA', `${hit.role} lists ${tag} without a sha256 hash`, {
+      details: { gun: repo.gun, tag, role: hit.role, field: `targets.${tag}.hashes.sha256` },
+    });
+  }
+  const signedBy = opts.signers === undefined ? undefined : await checkSigners(repo, tag, hit.file, opts.signers);
+  const hashes: { sha256?: string; sha512?: string } = { sha256: toHex(sha256) };
+  if (hit.file.hashes.sha512 !== undefined) hashes.sha512 = toHex(hit.file.hashes.sha512);
+  return {
+    gun: repo.gun,
+    tag,
+    digest: `sha256:${toHex(sha256)}`,
+    size: hit.file.length,
+    role: hit.role,
+    hashes,
+    ...(hit.file.custom !== undefined ? { custom: hit.file.custom } : {}),
+    ...(signedBy !== undefined ? { signedBy } : {}),
+  };
+}
+
+/** `tag` in exactly `role`, if the delegation chain lets that role sign it. */
+export async function findInRole(repo: TrustedRepository, tag: string, role: string): Promise<Hit | undefined> {
+  const r = await repo.resolve(role);
+  if (r === undefined || !pathAllowed(tag, r.role.paths)) return undefined;
+  const file = r.targets.getTarget(tag);
+  return file === undefined ? undefined : { file, role };
+}
+
+/** Notary's `GetTargetByName(name, roles...)`. */
+async function findNotary(repo: TrustedRepository, tag: string, roles: readonly string[]): Promise<Hit | undefined> {
+  for (const role of roles) {
+    let hit: Hit | undefined;
+    await repo.walk({ targetPath: tag, rolePath: role, skip: roles.filter((r) => r !== role) }, (targets, walked) => {
+      const file = targets.getTarget(tag);
+      if (file === undefined) return false;
+      hit = { file, role: walked.name };
+      return true;
+    });
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+async function checkSigners(
+  repo: TrustedRepository,
+  tag: string,
+  want: TargetFile,
+  signers: readonly string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of signers) {
+    const role = s.startsWith('targets/') ? s : `targets/${s}`;
+    const fail = (reason: string, message: string): never => {
+      throw notaryError('SIGNER_MISMATCH', message, { details: { gun: repo.gun, tag, signer: role, reason } });
+    };
+    const r = await repo.resolve(role);
+    if (r === undefined) fail('unknown-signer', `${role} is not a signer of ${repo.gun}`);
+    const hit = await findInRole(repo, tag, role);
+    if (hit === undefined) fail('not-signed', `${role} has not signed ${tag}`);
+    const got = (hit as Hit).file;
+    const same =
+      got.length === want.length &&
+      got.hashes.sha256 !== undefined &&
+      toHex(got.hashes.sha256) === toHex(want.hashes.sha256 as Uint8Array);
+    if (!same) fail('digest-mismatch', `${role} signed a different digest for ${tag}`);
+    if (!out.includes(role)) out.push(role);
+  }
+  return out;
+}

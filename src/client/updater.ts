@@ -1,0 +1,334 @@
+// The I/O shell around TrustedSet: Notary's bootstrap + update + root-rotation recovery, fetching and caching.
+import { bytesEqual } from '../encoding/bytes.js';
+import { toHex } from '../encoding/hex.js';
+import { exitStatusFor, isNotaryError, type NotaryError, notaryError } from '../errors.js';
+import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
+import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
+import { emptyTrustPinning, type TrustPinning } from './config.js';
+import { createPinChecker } from './trust-pinning.js';
+import { TrustedRepository } from './trusted-repository.js';
+import { TrustedSet } from './trusted-set.js';
+
+/** Notary's `MaxTimestampSize`. */
+export const TIMESTAMP_MAX_BYTES = 1 << 20;
+/**
+ * Cap on a root download. Notary allows 100 MiB (`MaxDownloadSize`); a root holds a handful of certificates
+ * (~2 KiB each), so 10 MiB is already ~1000× a real one while bounding what a hostile server can make us buffer
+ * and parse before any signature is checked.
+ */
+export const ROOT_MAX_BYTES = 10 << 20;
+/** Most root versions one update will walk (python-tuf's default bound on `N.root.json` downloads). */
+export const MAX_ROOT_ROTATIONS = 256;
+
+/** The one thing the updater needs from a remote: Notary's metadata GET (NotaryRemote fits). */
+export interface RoleFetcher {
+  getRole(role: string, opts: { maxBytes: number; checksum?: string; version?: number }): Promise<Uint8Array>;
+}
+
+/** What to do with a delegation its parent lists but the snapshot does not. */
+export type MissingDelegationPolicy = 'strict' | 'new-is-empty';
+
+export interface UpdaterOptions {
+  readonly gun: string;
+  readonly cache: MetadataCache;
+  /** Required unless `offline`. */
+  readonly remote?: RoleFetcher | undefined;
+  /** Default `() => new Date()`. */
+  readonly now?: (() => Date) | undefined;
+  /** Applied only when no root is cached (first bootstrap), as Notary does. */
+  readonly trustPinning?: TrustPinning | undefined;
+  /** Use only the cache: verify it (signatures, hashes, expiry at `now`), fetch nothing. */
+  readonly offline?: boolean | undefined;
+  /**
+   * `new-is-empty` (default): a delegation listed by its parent but absent from the snapshot is an empty role,
+   * unless the previously trusted snapshot listed it (then it vanished: DELEGATION_MISSING). This is the normal
+   * state after `notary delegation add` / `docker trust signer add` until something is signed into the role.
+   * `strict`: always DELEGATION_MISSING when the walk needs such a role. (Notary skips it silently.)
+   */
+  readonly missingDelegations?: MissingDelegationPolicy | undefined;
+  /** Reads pinned CA files (default `fs.readFileSync`). */
+  readonly readFile?: ((path: string) => Uint8Array) | undefined;
+}
+
+/** One update's context: when it began (real clock) and whether it may fetch. */
+interface Run {
+  readonly startedAt: number;
+  readonly offline: boolean;
+}
+
+/** True for errors that say the data is untrustworthy (exit status 1): worth looking for a newer root. */
+function isTrustFailure(e: unknown): e is NotaryError {
+  return isNotaryError(e) && exitStatusFor(e.code) === 1;
+}
+
+/**
+ * Brings the cache of one GUN up to date with the server and returns a verified `TrustedRepository`.
+ *
+ * Flow (Notary `bootstrapClient` + `tufClient.Update`, with the differences noted):
+ * 1. Root: the cached root is the anchor (a corrupt one is fatal: CACHE_CORRUPT). Without one, `root.json` is
+ *    fetched and trust pinning applies. An expired cached root is rotated from right away.
+ * 2. Timestamp from the server, always. If it cannot be fetched the update fails with the remote's code (Notary
+ *    falls back to the cached timestamp, which lets a network attacker freeze a client's view).
+ * 3. Snapshot, targets: from the cache when the bytes match their parent's hashes, else `role.<sha256>.json`
+ *    capped at the length the parent gives.
+ * 4. On a trust failure in 2–3: fetch `root.json`; if it is newer, walk `N.root.json` from trusted+1, then retry
+ *    once (Notary's `updateRoot`).
+ * 5. Cache writes happen only once the whole update verified, exact bytes, atomically, parents last.
+ * Delegations are loaded later, on demand, by the returned repository (verified, then cached).
+ */
+export class Updater {
+  readonly gun: string;
+  readonly #o: UpdaterOptions;
+
+  constructor(options: UpdaterOptions) {
+    if (!options.offline && options.remote === undefined) throw new TypeError('a remote is required unless offline');
+    this.gun = options.gun;
+    this.#o = options;
+  }
+
+  /**
+   * Runs one update.
+   * @throws NotaryError trust failures (THRESHOLD_NOT_MET, HASH_MISMATCH, LENGTH_MISMATCH, ROLLBACK, FORK, EXPIRED,
+   *   ROOT_ROTATION_FAILED, PINNING_FAILED, BAD_CERTIFICATE, INVALID_KEY_ID, INVALID_JSON, INVALID_METADATA,
+   *   CACHE_CORRUPT, RESPONSE_TOO_LARGE), not found (REPOSITORY_NOT_FOUND, METADATA_NOT_FOUND, OFFLINE_NO_CACHE),
+   *   remote (NETWORK, TIMEOUT, SERVER_ERROR, UNAUTHORIZED, BAD_RESPONSE), IO
+   */
+  async update(): Promise<TrustedRepository> {
+    const now = (this.#o.now ?? (() => new Date()))();
+    // Real clock, for file times: cached files written after this instant came from a concurrent updater.
+    const run: Run = { startedAt: Date.now(), offline: this.#o.offline === true };
+    const cache = this.#o.cache;
+    const cachedRoot = this.#readCachedRoot();
+    if (run.offline) return this.#offline(now, cachedRoot, run);
+
+    let set: TrustedSet;
+    if (cachedRoot !== undefined) {
+      set = this.#cachedAnchor(cachedRoot, now);
+      // Notary: an expired cached root only serves to verify a newer one.
+      if (set.rootExpired()) {
+        await this.#rotateRoot(set);
+      }
+    } else {
+      const bytes = await this.#remote().getRole('root', { maxBytes: ROOT_MAX_BYTES });
+      const pin = createPinChecker(this.#o.trustPinning ?? emptyTrustPinning(), this.gun, {
+        firstBootstrap: true,
+        now,
+        ...(this.#o.readFile ? { readFile: this.#o.readFile } : {}),
+      });
+      set = TrustedSet.bootstrap(bytes, { gun: this.gun, now, pin, allowExpired: false });
+    }
+
+    let writes: CacheEntry[];
+    try {
+      writes = await this.#updateTopLevel(set, run);
+    } catch (first) {
+      if (!isTrustFailure(first)) throw first;
+      // Notary's recovery: maybe the keys rotated and our root is stale. Fetch root.json and walk to it.
+      const retry = set.restart();
+      let rotated: boolean;
+      try {
+        rotated = await this.#rotateRoot(retry);
+      } catch (e) {
+        if (isTrustFailure(e)) throw withCause(e, first);
+        // The recovery could not even run (server unreachable): the original trust failure is the story.
+        throw withCause(first, e);
+      }
+      if (!rotated) throw first;
+      set = retry;
+      writes = await this.#updateTopLevel(set, run);
+    }
+
+    if (cachedRoot === undefined || !bytesEqual(cachedRoot, set.root.raw)) {
+      writes.push({ role: 'root', bytes: set.root.raw });
+    }
+    cache.writeAll(writes);
+    return new TrustedRepository(set, (s, name) => this.#loadDelegation(s, name, run), false);
+  }
+
+  #remote(): RoleFetcher {
+    return this.#o.remote as RoleFetcher;
+  }
+
+  /** The cached root; an unreadable or oversized one is fatal (CACHE_CORRUPT): it is the trust anchor. */
+  #readCachedRoot(): Uint8Array | undefined {
+    return this.#o.cache.read('root', ROOT_MAX_BYTES);
+  }
+
+  /**
+   * A cached file for a role: `bytes` (a candidate to reuse when it matches its parent's hashes) and `prior` (the
+   * rollback/fork reference: the same bytes unless a concurrent updater wrote the file after this run began, in
+   * which case comparing versions against it would report a race as a rollback). Undefined when absent, too big,
+   * or unreadable.
+   */
+  #readCached(
+    role: string,
+    maxBytes: number,
+    run: Run,
+  ): { bytes: Uint8Array; prior: Uint8Array | undefined } | undefined {
+    try {
+      const e = this.#o.cache.readEntry(role, maxBytes);
+      if (e === undefined) return undefined;
+      return { bytes: e.bytes, prior: e.mtimeMs <= run.startedAt ? e.bytes : undefined };
+    } catch (e) {
+      // Notary: a corrupt cached non-root role is simply re-downloaded.
+      if (isNotaryError(e, 'CACHE_CORRUPT') || isNotaryError(e, 'IO')) return undefined;
+      throw e;
+    }
+  }
+
+  #cachedAnchor(bytes: Uint8Array, now: Date): TrustedSet {
+    try {
+      // The cached root pins trust: no pinning config, expiry allowed (Notary's oldBuilder).
+      return TrustedSet.bootstrap(bytes, { gun: this.gun, now, allowExpired: true });
+    } catch (cause) {
+      if (!isNotaryError(cause)) throw cause;
+      throw notaryError('CACHE_CORRUPT', `cached root of ${this.gun} cannot be trusted: ${cause.message}`, {
+        cause,
+        details: { gun: this.gun, role: 'root', path: this.#o.cache.pathOf('root'), reason: cause.code },
+      });
+    }
+  }
+
+  /**
+   * Fetches root.json and, when newer, walks `N.root.json` from trusted+1 to it (each exactly +1, each signed by
+   * its predecessor's threshold and its own); the last must be unexpired. Returns false when root.json is the
+   * trusted root itself.
+   * @throws NotaryError ROLLBACK, FORK, ROOT_ROTATION_FAILED, EXPIRED, and the remote's codes
+   */
+  async #rotateRoot(set: TrustedSet): Promise<boolean> {
+    const remote = this.#remote();
+    const latest = await remote.getRole('root', { maxBytes: ROOT_MAX_BYTES });
+    const trusted = set.root.signed.version;
+    const newest = parseRoot(latest).signed.version;
+    if (newest < trusted) {
+      throw notaryError('ROLLBACK', `server root version ${newest} is lower than trusted version ${trusted}`, {
+        details: { role: 'root', version: newest, trustedVersion: trusted },
+      });
+    }
+    if (newest === trusted) {
+      if (!bytesEqual(latest, set.root.raw)) {
+        throw notaryError('FORK', `server root version ${newest} differs from the trusted root with that version`, {
+          details: { role: 'root', version: newest },
+        });
+      }
+      set.checkRootFresh();
+      return false;
+    }
+    if (newest - trusted > MAX_ROOT_ROTATIONS) {
+      throw notaryError('ROOT_ROTATION_FAILED', `root jumps from version ${trusted} to ${newest}`, {
+        details: { role: 'root', version: newest, trustedVersion: trusted, limit: MAX_ROOT_ROTATIONS },
+      });
+    }
+    for (let v = trusted + 1; v < newest; v++) {
+      set.updateRoot(await remote.getRole('root', { version: v, maxBytes: ROOT_MAX_BYTES }));
+    }
+    set.updateRoot(latest);
+    set.checkRootFresh();
+    return true;
+  }
+
+  /** Timestamp, snapshot, targets into `set`; returns the files to cache (those that differ from the cache). */
+  async #updateTopLevel(set: TrustedSet, run: Run): Promise<CacheEntry[]> {
+    const remote = this.#remote();
+    const writes: CacheEntry[] = [];
+
+    // Timestamp: always from the server, no fallback (see class doc).
+    const ts = await remote.getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES });
+    const cachedTs = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES, run);
+    set.updateTimestamp(ts, cachedTs?.prior);
+    if (cachedTs === undefined || !bytesEqual(cachedTs.bytes, ts)) writes.push({ role: 'timestamp', bytes: ts });
+
+    const snMeta = (set.timestamp as SignedMetadata<Timestamp>).signed.snapshot;
+    writes.push(...(await this.#loadChild(set, 'snapshot', snMeta, run)));
+    const tMeta = set.snapshot?.signed.getMeta('targets') as FileMeta;
+    writes.push(...(await this.#loadChild(set, 'targets', tMeta, run)));
+    return writes;
+  }
+
+  /**
+   * Loads snapshot, targets or a delegation: the cached copy if its bytes match `meta` exactly, else the server's
+   * `role.<sha256>.json` capped at `meta.length`. The cached copy is also the rollback/fork reference.
+   * Returns the files to cache.
+   */
+  async #loadChild(set: TrustedSet, role: string, meta: FileMeta, run: Run): Promise<CacheEntry[]> {
+    const offline = run.offline;
+    // Read with the cache's own cap: an older, larger copy is still the rollback reference.
+    const entry = this.#readCached(role, CACHE_READ_LIMIT, run);
+    const cached = entry?.bytes;
+    const apply = (bytes: Uint8Array, prior: Uint8Array | undefined): void => {
+      if (role === 'snapshot') set.updateSnapshot(bytes, prior);
+      else if (role === 'targets') set.updateTargets(bytes, prior);
+      else set.updateDelegation(role, bytes, prior);
+    };
+    if (cached !== undefined && cached.length === meta.length) {
+      try {
+        apply(cached, cached);
+        return [];
+      } catch (e) {
+        // Only "these are not the bytes the parent names" means a stale cache; anything else (expired, bad
+        // signature…) is final, since the server would serve these very bytes under this checksum.
+        if (offline || !isStaleCache(e, role)) throw e;
+      }
+    }
+    if (offline) {
+      if (cached === undefined) {
+        throw notaryError('OFFLINE_NO_CACHE', `offline and ${role} of ${this.gun} is not cached`, {
+          details: { gun: this.gun, role },
+        });
+      }
+      apply(cached, undefined); // reports the size mismatch as LENGTH_MISMATCH
+      return [];
+    }
+    const sha256 = meta.hashes.sha256;
+    const bytes = await this.#remote().getRole(role, {
+      maxBytes: meta.length,
+      ...(sha256 !== undefined ? { checksum: toHex(sha256) } : {}),
+    });
+    apply(bytes, entry?.prior);
+    return [{ role, bytes }];
+  }
+
+  async #loadDelegation(set: TrustedSet, name: string, run: Run): Promise<SignedMetadata<Targets> | undefined> {
+    const meta = set.snapshot?.signed.getMeta(name);
+    if (meta === undefined) {
+      const policy = this.#o.missingDelegations ?? 'new-is-empty';
+      const vanished = set.listedByPriorSnapshot(name);
+      if (policy === 'new-is-empty' && !vanished) return undefined;
+      throw notaryError('DELEGATION_MISSING', `${name} is delegated but absent from the snapshot`, {
+        details: { gun: this.gun, role: name, listedBefore: vanished },
+      });
+    }
+    this.#o.cache.writeAll(await this.#loadChild(set, name, meta, run));
+    return set.delegations.get(name);
+  }
+
+  async #offline(now: Date, cachedRoot: Uint8Array | undefined, run: Run): Promise<TrustedRepository> {
+    if (cachedRoot === undefined) {
+      throw notaryError('OFFLINE_NO_CACHE', `offline and no trust data is cached for ${this.gun}`, {
+        details: { gun: this.gun, role: 'root' },
+      });
+    }
+    const set = this.#cachedAnchor(cachedRoot, now);
+    // Offline there is no way to a newer root: an expired one ends here.
+    set.checkRootFresh();
+    const ts = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES, run)?.bytes;
+    if (ts === undefined) {
+      throw notaryError('OFFLINE_NO_CACHE', `offline and timestamp of ${this.gun} is not cached`, {
+        details: { gun: this.gun, role: 'timestamp' },
+      });
+    }
+    set.updateTimestamp(ts, ts);
+    await this.#loadChild(set, 'snapshot', (set.timestamp as SignedMetadata<Timestamp>).signed.snapshot, run);
+    await this.#loadChild(set, 'targets', set.snapshot?.signed.getMeta('targets') as FileMeta, run);
+    return new TrustedRepository(set, (s, name) => this.#loadDelegation(s, name, run), true);
+  }
+}
+
+function isStaleCache(e: unknown, role: string): boolean {
+  return (isNotaryError(e, 'HASH_MISMATCH') || isNotaryError(e, 'LENGTH_MISMATCH')) && e.details['role'] === role;
+}
+
+function withCause(e: NotaryError, cause: unknown): NotaryError {
+  const code = isNotaryError(cause) ? cause.code : 'unknown';
+  return notaryError(e.code, e.message, { cause, details: { ...e.details, recovery: code } });
+}
