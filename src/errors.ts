@@ -55,6 +55,9 @@ export const ERROR_CODES = {
   // 70: internal
   INTERNAL: 70,
   IO: 70,
+  // appended
+  /** `init` of a GUN that already has trust data (cached root or on the server): nothing is overwritten. */
+  REPOSITORY_EXISTS: 2,
 } as const;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,8 @@
 // The JSON value model shared by the strict parser and the canonical encoder.
 
+/** JSON scalars; numbers are finite doubles (the parser refuses integers beyond 2^53). */
 export type JsonPrimitive = null | boolean | number | string;
+/** Any JSON value. */
 export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
 /**
  * Objects from the strict parser inherit no properties (their prototype chain holds none), so `__proto__`,
@@ -10,6 +12,7 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/** A JSON object (not null, not an array). */
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -25,6 +28,7 @@ export function newJsonObject(): JsonObject {
   return new JsonObjectCtor();
 }
 
+/** Own-property test that works on objects without `Object.prototype`. */
 export function hasOwn(o: object, key: string): boolean {
   return Object.hasOwn(o, key);
 }

@@ -1,0 +1,160 @@
+// Editing a targets file: add/remove targets and delegations, delegation keys and paths (`tuf.Repo` semantics).
+import { type JsonObject, newJsonObject } from '../canonical/index.js';
+import type { PublicKey } from '../crypto/types.js';
+import { type DelegationRole, delegationsToJson } from './delegations.js';
+import { EditorBase } from './editor-base.js';
+import { type FileMeta, fileMetaToJson } from './file-meta.js';
+import { tufKeyId } from './key-id.js';
+import { isDelegationName, parentRole } from './role-name.js';
+import { Targets } from './targets.js';
+
+/** Changes to one delegation, applied in Notary's order: remove paths, clear paths, add paths, remove keys, add keys. */
+export interface DelegationChange {
+  readonly addKeys?: readonly PublicKey[];
+  readonly removeKeyIds?: readonly string[];
+  readonly addPaths?: readonly string[];
+  readonly removePaths?: readonly string[];
+  readonly clearPaths?: boolean;
+  /** Threshold of a new role (default 1), or a new threshold for an existing one. */
+  readonly threshold?: number;
+}
+
+interface MutableRole {
+  name: string;
+  keyIds: string[];
+  threshold: number;
+  paths: string[];
+}
+
+/** Edits a copy of a targets file; `build()` validates and returns a new `Targets`. */
+export class TargetsEditor extends EditorBase<Targets> {
+  private targets: JsonObject | undefined;
+  private readonly source: Targets;
+  private keys: Map<string, PublicKey> | undefined;
+  private roles: MutableRole[] | undefined;
+
+  constructor(from: Targets) {
+    super(from);
+    this.source = from;
+  }
+
+  // The target map is copied on first change only: re-signing a 50k-target file for one tag copies it once.
+  private targetMap(): JsonObject {
+    if (this.targets === undefined) {
+      this.targets = Object.assign(newJsonObject(), this.json.targets as JsonObject);
+      this.json.targets = this.targets;
+    }
+    return this.targets;
+  }
+
+  /**
+   * Adds or replaces a target.
+   * @throws RangeError / NotaryError NON_CANONICAL for bad meta (see `fileMetaToJson`)
+   */
+  setTarget(name: string, meta: FileMeta): this {
+    this.targetMap()[name] = fileMetaToJson(meta);
+    return this;
+  }
+
+  /** Removes a target (no-op when absent). */
+  removeTarget(name: string): this {
+    const t = this.targetMap();
+    if (Object.hasOwn(t, name)) delete t[name];
+    return this;
+  }
+
+  private delegationState(): { keys: Map<string, PublicKey>; roles: MutableRole[] } {
+    if (this.keys === undefined || this.roles === undefined) {
+      const d = this.source.delegations;
+      this.keys = new Map(d.keys);
+      this.roles = d.roles.map((r) => ({
+        name: r.name,
+        keyIds: [...r.keyIds],
+        threshold: r.threshold,
+        paths: [...r.paths],
+      }));
+    }
+    return { keys: this.keys, roles: this.roles };
+  }
+
+  /**
+   * Creates or updates the delegation `name` (a direct child of this role). Paths are plain prefixes, `""` means
+   * all. Keys no role uses any more leave `delegations.keys` (Notary `RemoveUnusedKeys`).
+   * @throws RangeError for a name that is not a direct child delegation or a bad threshold
+   */
+  updateDelegation(name: string, change: DelegationChange): this {
+    if (!isDelegationName(name) || parentRole(name) !== this.role) {
+      throw new RangeError(`${name} is not a delegation of ${this.role}`);
+    }
+    const { keys, roles } = this.delegationState();
+    let role = roles.find((r) => r.name === name);
+    if (role === undefined) {
+      role = { name, keyIds: [], threshold: change.threshold ?? 1, paths: [] };
+      roles.push(role);
+    }
+    const removePaths = new Set(change.removePaths ?? []);
+    role.paths = role.paths.filter((p) => !removePaths.has(p));
+    if (change.clearPaths === true) role.paths = [];
+    for (const p of change.addPaths ?? []) if (!role.paths.includes(p)) role.paths.push(p);
+    const removeKeys = new Set(change.removeKeyIds ?? []);
+    role.keyIds = role.keyIds.filter((id) => !removeKeys.has(id));
+    for (const k of change.addKeys ?? []) {
+      const id = tufKeyId(k);
+      keys.set(id, k);
+      if (!role.keyIds.includes(id)) role.keyIds.push(id);
+    }
+    if (change.threshold !== undefined) {
+      if (!Number.isSafeInteger(change.threshold) || change.threshold < 1) {
+        throw new RangeError('threshold must be an integer ≥ 1');
+      }
+      role.threshold = change.threshold;
+    }
+    this.pruneKeys();
+    return this;
+  }
+
+  /** Removes the delegation `name` and keys no other role uses (no-op when absent). */
+  removeDelegation(name: string): this {
+    const state = this.delegationState();
+    this.roles = state.roles.filter((r) => r.name !== name);
+    this.pruneKeys();
+    return this;
+  }
+
+  /** Removes keys (by listed ID) from every delegation of this file (Notary `PurgeDelegationKeys`, one level). */
+  purgeDelegationKeys(keyIds: readonly string[]): this {
+    const drop = new Set(keyIds);
+    for (const r of this.delegationState().roles) r.keyIds = r.keyIds.filter((id) => !drop.has(id));
+    this.pruneKeys();
+    return this;
+  }
+
+  private pruneKeys(): void {
+    const { keys, roles } = this.delegationState();
+    const used = new Set(roles.flatMap((r) => r.keyIds));
+    for (const id of [...keys.keys()]) if (!used.has(id)) keys.delete(id);
+  }
+
+  build(): Targets {
+    const json = Object.assign(newJsonObject(), this.json);
+    if (this.keys !== undefined && this.roles !== undefined) {
+      const roles: DelegationRole[] = this.roles.map((r) => ({ ...r, keyIds: [...r.keyIds], paths: [...r.paths] }));
+      json.delegations = delegationsToJson({ keys: this.keys, roles });
+    } else if (json.delegations === undefined || json.delegations === null) {
+      // Go always writes `delegations`, empty or not.
+      json.delegations = delegationsToJson({ keys: new Map(), roles: [] });
+    }
+    // The next edit must not touch the built object's target map.
+    if (this.targets !== undefined) {
+      json.targets = this.targets;
+      this.targets = undefined;
+      this.json.targets = json.targets;
+    }
+    return Targets.fromJson(json, this.role);
+  }
+}
+
+/** Starts editing a copy of a targets (or delegation) file. */
+export function editTargets(targets: Targets): TargetsEditor {
+  return new TargetsEditor(targets);
+}
