@@ -34,7 +34,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 server="http://127.0.0.1:$port"
-echo "notary-server (Notary $(notary version 2>/dev/null | awk '/Version/{print $2}')) listening on $server"
+echo "notary-server (Debian notary $(dpkg-query -W -f='${Version}' notary 2>/dev/null || echo '?')) listening on $server"
 
 export NOTARY_ROOT_PASSPHRASE=demo-root-passphrase
 export NOTARY_TARGETS_PASSPHRASE=demo-repo-passphrase

@@ -46,7 +46,7 @@ export function parseDelegations(v: JsonValue | undefined, role: string): Delega
     if (parentRole(name) !== role) throw invalidMetadata(role, `${field}.name`, `is not a direct child of ${role}`);
     if (seen.has(name)) throw invalidMetadata(role, `${field}.name`, 'is listed twice');
     seen.add(name);
-    const rk = parseRoleKeys(ro, role, field, name, 1);
+    const rk = parseRoleKeys(ro, role, field, name, 1, true);
     rk.keyIds.forEach((id, k) => {
       if (!keys.has(id)) throw invalidMetadata(role, `${field}.keyids[${k}]`, 'names a key not in delegations.keys');
     });

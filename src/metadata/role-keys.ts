@@ -9,10 +9,22 @@ export interface RoleKeys {
   readonly threshold: number;
 }
 
-/** Reads `{keyids: string[], threshold: int ≥ minThreshold}`. @throws NotaryError INVALID_METADATA */
-export function parseRoleKeys(v: JsonValue, role: string, field: string, name: string, minThreshold: number): RoleKeys {
+/**
+ * Reads `{keyids: string[], threshold: int ≥ minThreshold}`. With `nullKeyIds`, `keyids: null` reads as no keys: Go
+ * marshals a nil slice as null, which `notary delegation remove` leaves in a delegation when it removes the role's
+ * last key. Root roles never get that leniency.
+ * @throws NotaryError INVALID_METADATA
+ */
+export function parseRoleKeys(
+  v: JsonValue,
+  role: string,
+  field: string,
+  name: string,
+  minThreshold: number,
+  nullKeyIds = false,
+): RoleKeys {
   const o = readObject(v, role, field);
-  const keyIds = readStringArray(o.keyids, role, `${field}.keyids`);
+  const keyIds = nullKeyIds && o.keyids === null ? [] : readStringArray(o.keyids, role, `${field}.keyids`);
   const threshold = readInteger(o.threshold, role, `${field}.threshold`, minThreshold);
   return { name, keyIds, threshold };
 }
