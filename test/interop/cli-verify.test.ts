@@ -3,14 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import {
-  describeInterop,
-  type NotaryServer,
-  PASSPHRASE_ENV,
-  runNotary,
-  startNotaryServer,
-  tempDir,
-} from '../helpers/notary.js';
+import { describeInterop, type NotaryServer, runNotary, startNotaryServer, tempDir } from '../helpers/notary.js';
 
 const GUN = 'example.com/cli/verify';
 const TAGS = ['v1', 'a&b<c>', '！bang', '😀smile', 'v3&<x>'];
@@ -66,7 +59,11 @@ describeInterop('cli verify/list/inspect vs the Go CLI', () => {
   it('inspect gives docker trust inspect JSON with Repo Admin signatures and both admin keys', async () => {
     const r = await ours(['inspect', `${GUN}:v1`], tempDir('cli-ts'));
     expect(r.status).toBe(0);
-    const [info] = r.json() as { Name: string; SignedTags: { SignedTag: string; Signers: string[] }[]; AdministrativeKeys: { Name: string }[] }[];
+    const [info] = r.json() as {
+      Name: string;
+      SignedTags: { SignedTag: string; Signers: string[] }[];
+      AdministrativeKeys: { Name: string }[];
+    }[];
     expect(info?.Name).toBe(`${GUN}:v1`);
     expect(info?.SignedTags).toEqual([expect.objectContaining({ SignedTag: 'v1', Signers: ['Repo Admin'] })]);
     expect(info?.AdministrativeKeys.map((a) => a.Name)).toEqual(['Root', 'Repository']);
@@ -108,5 +105,3 @@ describeInterop('cli verify/list/inspect vs the Go CLI', () => {
     expect(none.status).toBe(3);
   });
 });
-
-void PASSPHRASE_ENV;
