@@ -4,7 +4,14 @@
 export * from './canonical/index.js';
 export * from './client/index.js';
 export * from './crypto/index.js';
-export type { KeyType, PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature, SignatureMethod } from './crypto/types.js';
+export type {
+  KeyType,
+  PrivateKey,
+  PrivateKeyAlgorithm,
+  PublicKey,
+  RawSignature,
+  SignatureMethod,
+} from './crypto/types.js';
 export {
   ERROR_CODES,
   type ExitStatus,
@@ -17,3 +24,51 @@ export {
 export * from './keystore/index.js';
 export * from './metadata/index.js';
 export * from './remote/index.js';
+export {
+  addDelegation,
+  addSigner,
+  type Change,
+  type CommonOptions as SignerCommonOptions,
+  chainSignerSources,
+  changelistDir,
+  type DelegationAddOptions,
+  type DelegationInfo,
+  type DelegationRemoveOptions,
+  FileChangelist,
+  type GeneratedKey,
+  type GenerateKeyOptions,
+  generateKey as generateSignerKey,
+  type InitOptions,
+  type InitResult,
+  init as initRepository,
+  keyStoreSignerSource,
+  listDelegations,
+  MAX_PUBLISH_ATTEMPTS,
+  type PublishOptions,
+  type PublishResult,
+  parsePublicKeyPem,
+  publish,
+  type RevokeOptions,
+  type RevokeResult,
+  type RotatableRole,
+  type RotateOptions,
+  type RotateResult,
+  removeDelegation,
+  removeSigner,
+  reset as resetChanges,
+  revoke,
+  rotate,
+  SIGNER_NAME,
+  type SignerAddOptions,
+  type SignerSource,
+  type SignOptions,
+  type SignResult,
+  type StageOptions,
+  type StatusEntry,
+  sign,
+  stage as stageChanges,
+  staticSignerSource,
+  status as stagedChanges,
+  type TagInput,
+  targetMetaOf,
+} from './signer/index.js';

@@ -22,6 +22,17 @@ const lazy =
 
 const keyCmd = () => import('./commands/key.js');
 const verifyCmd = () => import('./commands/verify.js');
+const signCmd = () => import('./commands/sign.js');
+const signersCmd = () => import('./commands/signers.js');
+
+const PUBLISH = { publish: { type: 'boolean', short: 'p', description: 'publish right away' } } as const;
+const DIGEST = {
+  digest: { type: 'string', value: 'sha256:HEX', description: 'the manifest digest to sign' },
+  size: { type: 'string', value: 'BYTES', description: 'the manifest size' },
+} as const;
+const ROLES = {
+  roles: { type: 'strings', short: 'r', value: 'ROLE', description: 'stage into this role (default targets)' },
+} as const;
 
 const OFFLINE = {
   offline: { type: 'boolean', description: 'use only the cached trust data (says so on stderr); fetch nothing' },
@@ -102,5 +113,130 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'change the passphrase of a key (new one from NOTARY_TS_NEW_PASSPHRASE or the terminal)',
     flags: {},
     load: lazy(keyCmd, (m) => m.passwd),
+  },
+  {
+    words: ['sign'],
+    usage: 'sign GUN:TAG --digest sha256:HEX --size BYTES | sign GUN --from FILE [--role R]',
+    summary: 'sign tags and publish in one step (as docker trust sign); FILE lines: TAG sha256:HEX SIZE, - for stdin',
+    flags: {
+      ...DIGEST,
+      from: { type: 'string', value: 'FILE', description: 'sign many tags in one publish' },
+      role: { type: 'string', value: 'ROLE', description: 'sign into this role only' },
+    },
+    load: lazy(signCmd, (m) => m.sign),
+  },
+  {
+    words: ['revoke'],
+    usage: 'revoke GUN:TAG | revoke GUN -y',
+    summary: 'remove the signature of a tag (or of all tags) and publish',
+    flags: { yes: { type: 'boolean', short: 'y', description: 'revoke every tag without asking' } },
+    load: lazy(signCmd, (m) => m.revoke),
+  },
+  {
+    words: ['init'],
+    usage: 'init GUN [--server-managed-snapshot] [--rootkey ID] [-p]',
+    summary: 'create a repository locally (keys, root certificate, signed metadata)',
+    flags: {
+      'server-managed-snapshot': { type: 'boolean', description: 'let the server hold the snapshot key' },
+      rootkey: { type: 'string', value: 'ID', description: 'use this root key from the store' },
+      ...PUBLISH,
+    },
+    load: lazy(signCmd, (m) => m.init),
+  },
+  {
+    words: ['add'],
+    usage: 'add GUN TAG [FILE | --digest sha256:HEX --size BYTES] [--roles R]... [-p]',
+    summary: 'stage a target (as notary add)',
+    flags: { ...DIGEST, ...ROLES, ...PUBLISH },
+    load: lazy(signCmd, (m) => m.add),
+  },
+  {
+    words: ['remove'],
+    usage: 'remove GUN TAG [--roles R]... [-p]',
+    summary: 'stage the removal of a target (as notary remove)',
+    flags: { ...ROLES, ...PUBLISH },
+    load: lazy(signCmd, (m) => m.remove),
+  },
+  {
+    words: ['status'],
+    usage: 'status GUN [--json]',
+    summary: 'list the staged, unpublished changes',
+    flags: {},
+    load: lazy(signCmd, (m) => m.status),
+  },
+  {
+    words: ['reset'],
+    usage: 'reset GUN --all | -n NUMBER...',
+    summary: 'drop staged changes',
+    flags: {
+      all: { type: 'boolean', description: 'drop every staged change' },
+      number: { type: 'strings', short: 'n', value: 'N', description: 'drop change number N (see status)' },
+    },
+    load: lazy(signCmd, (m) => m.reset),
+  },
+  {
+    words: ['publish'],
+    usage: 'publish GUN',
+    summary: 'sign and publish the staged changes',
+    flags: {},
+    load: lazy(signCmd, (m) => m.publish),
+  },
+  {
+    words: ['key', 'generate'],
+    usage: 'key generate NAME [--dir DIR]',
+    summary: 'new signer key: private key in the store, DIR/NAME.pub (as docker trust key generate)',
+    flags: { dir: { type: 'string', value: 'DIR', description: 'where NAME.pub is written (default .)' } },
+    load: lazy(signersCmd, (m) => m.keyGenerate),
+  },
+  {
+    words: ['signer', 'add'],
+    usage: 'signer add NAME GUN --key NAME.pub',
+    summary: 'add a signer: its key goes to targets/NAME and targets/releases (as docker trust signer add)',
+    flags: { key: { type: 'strings', value: 'FILE', description: 'public key PEM (repeatable)' } },
+    load: lazy(signersCmd, (m) => m.signerAdd),
+  },
+  {
+    words: ['signer', 'remove'],
+    usage: 'signer remove NAME GUN',
+    summary: 'remove a signer and its keys',
+    flags: {},
+    load: lazy(signersCmd, (m) => m.signerRemove),
+  },
+  {
+    words: ['delegation', 'add'],
+    usage: 'delegation add GUN ROLE [KEY.pem...] [--paths P]... [--all-paths] [--threshold N] [-p]',
+    summary: 'add keys or paths to a delegation (as notary delegation add)',
+    flags: {
+      paths: { type: 'strings', value: 'PATH', description: 'path prefix the role may sign (repeatable)' },
+      'all-paths': { type: 'boolean', description: 'the role may sign any path' },
+      threshold: { type: 'string', value: 'N', description: 'signatures required (default 1)' },
+      ...PUBLISH,
+    },
+    load: lazy(signersCmd, (m) => m.delegationAdd),
+  },
+  {
+    words: ['delegation', 'remove'],
+    usage: 'delegation remove GUN ROLE [KEY_ID...] [--paths P]... [--all-paths] [-p]',
+    summary: 'remove keys, paths or the whole delegation',
+    flags: {
+      paths: { type: 'strings', value: 'PATH', description: 'path prefix to remove (repeatable)' },
+      'all-paths': { type: 'boolean', description: 'remove every path' },
+      ...PUBLISH,
+    },
+    load: lazy(signersCmd, (m) => m.delegationRemove),
+  },
+  {
+    words: ['delegation', 'list'],
+    usage: 'delegation list GUN [--json]',
+    summary: 'list the delegations of a repository',
+    flags: {},
+    load: lazy(signersCmd, (m) => m.delegationList),
+  },
+  {
+    words: ['rotate'],
+    usage: 'rotate GUN root|targets|snapshot|timestamp [--server-managed]',
+    summary: 'rotate a role key and publish a root signed by old and new root keys',
+    flags: { 'server-managed': { type: 'boolean', description: 'let the server hold the new snapshot key' } },
+    load: lazy(signersCmd, (m) => m.rotate),
   },
 ];

@@ -34,12 +34,19 @@ function bad(file: string, field: string, what: string): never {
   throw notaryError('INVALID_CONFIG', `config ${file}: ${field} ${what}`, { details: { file, field } });
 }
 
-function str(o: JsonObject, key: string, file: string, base: string, isPath: boolean): string | undefined {
+/** A string field; with `path`, `~/` expands to `home` and a relative path resolves against `base`. */
+function str(
+  o: JsonObject,
+  key: string,
+  file: string,
+  path?: { base: string; home: string | undefined },
+): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') bad(file, key, 'must be a string');
-  if (isPath && v !== '' && !isAbsolute(v)) return resolve(base, v.startsWith('~/') ? v : v);
-  return v;
+  if (!path || v === '') return v;
+  if (v.startsWith('~/') && path.home) return resolve(path.home, v.slice(2));
+  return isAbsolute(v) ? v : resolve(path.base, v);
 }
 
 /**
@@ -65,24 +72,23 @@ export function loadClientConfig(file: string, home?: string): ClientConfig {
 export function parseClientConfig(doc: JsonValue, file = '<config>', home?: string): ClientConfig {
   if (!isJsonObject(doc)) bad(file, '(top level)', 'must be an object');
   const base = dirname(resolve(file));
-  const expand = (p: string | undefined): string | undefined =>
-    p !== undefined && p.startsWith('~/') && home ? resolve(home, p.slice(2)) : p;
+  const paths = { base, home };
   const cfg: ClientConfig = { trustPinning: emptyTrustPinning() };
-  const trustDir = expand(rawString(doc, 'trust_dir', file));
-  if (trustDir !== undefined) cfg.trustDir = isAbsolute(trustDir) ? trustDir : resolve(base, trustDir);
+  const trustDir = str(doc, 'trust_dir', file, paths);
+  if (trustDir !== undefined) cfg.trustDir = trustDir;
 
   const rs = doc['remote_server'];
   if (rs !== undefined && rs !== null) {
     if (!isJsonObject(rs)) bad(file, 'remote_server', 'must be an object');
     const remote: NonNullable<ClientConfig['remoteServer']> = {};
-    const url = str(rs, 'url', file, base, false);
+    const url = str(rs, 'url', file);
     if (url) remote.url = url;
     for (const [k, out] of [
       ['root_ca', 'rootCa'],
       ['tls_client_cert', 'tlsClientCert'],
       ['tls_client_key', 'tlsClientKey'],
     ] as const) {
-      const v = str(rs, k, file, base, true);
+      const v = str(rs, k, file, paths);
       if (v) remote[out] = v;
     }
     const skip = rs['skipTLSVerify'];
@@ -110,7 +116,7 @@ export function parseClientConfig(doc: JsonValue, file = '<config>', home?: stri
     if (ca !== undefined && ca !== null) {
       if (!isJsonObject(ca)) bad(file, 'trust_pinning.ca', 'must be an object');
       for (const [prefix] of Object.entries(ca)) {
-        const p = expand(str(ca, prefix, file, base, true));
+        const p = str(ca, prefix, file, paths);
         if (!p) bad(file, `trust_pinning.ca.${prefix}`, 'must be a file path');
         cfg.trustPinning.ca[prefix] = p;
       }
@@ -122,11 +128,4 @@ export function parseClientConfig(doc: JsonValue, file = '<config>', home?: stri
     }
   }
   return cfg;
-}
-
-function rawString(o: JsonObject, key: string, file: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') bad(file, key, 'must be a string');
-  return v;
 }

@@ -24,7 +24,7 @@ describeInterop('cli verify/list/inspect vs the Go CLI', () => {
     goDir = tempDir('cli-go');
     work = tempDir('cli-work');
     await go(['init', GUN]);
-    TAGS.forEach((t, i) => writeFileSync(join(work, `f${i}`), `payload ${t} ${'x'.repeat(i)}`));
+    for (const [i, t] of TAGS.entries()) writeFileSync(join(work, `f${i}`), `payload ${t} ${'x'.repeat(i)}`);
     for (const [i, t] of TAGS.entries()) await go(['add', GUN, t, join(work, `f${i}`)]);
     await go(['publish', GUN]);
   });

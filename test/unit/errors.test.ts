@@ -15,7 +15,10 @@ describe('NotaryError', () => {
 
   it('brand check works across copies and filters by code', () => {
     const e = notaryError('TIMEOUT', 'x');
-    const foreign = Object.assign(Object.create(null), { [Symbol.for('notary-ts.NotaryError')]: true, code: 'TIMEOUT' });
+    const foreign = Object.assign(Object.create(null), {
+      [Symbol.for('notary-ts.NotaryError')]: true,
+      code: 'TIMEOUT',
+    });
     expect(isNotaryError(e)).toBe(true);
     expect(isNotaryError(e, 'TIMEOUT')).toBe(true);
     expect(isNotaryError(e, 'NETWORK')).toBe(false);

@@ -102,6 +102,15 @@ describe('targets parse', () => {
     expect(parseTargets(envelope(noPaths)).signed.delegations.roles[0]?.paths).toEqual([]);
   });
 
+  it("keyids: null (Go's nil slice after the last key is removed) reads as a role without keys", () => {
+    const s = delegatedSigned();
+    s.delegations.roles[0].keyids = null;
+    const role = parseTargets(envelope(s)).signed.delegation('targets/releases');
+    expect(role?.keyIds).toEqual([]);
+    s.delegations.roles[0].keyids = 'abc';
+    expectCode(() => parseTargets(envelope(s)), 'INVALID_METADATA');
+  });
+
   it('a delegated file lists its own children', () => {
     const s = delegatedSigned();
     s.delegations.roles[0].name = 'targets/releases/sub';

@@ -1,0 +1,256 @@
+// `notary-ts sign | revoke | init | add | remove | status | reset | publish`: creating and changing trust data.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { notaryError } from '../../errors.js';
+import {
+  initRepository as initRepo,
+  publish as publishRepo,
+  resetChanges,
+  revoke as revokeTags,
+  type SignerCommonOptions,
+  sign as signTags,
+  stageChanges as stage,
+  stagedChanges as stagedStatus,
+  type TagInput,
+} from '../../index.js';
+import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
+import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
+import type { CliIo } from '../context.js';
+import { goTable, printJson } from '../output.js';
+import { cliPassphrases } from '../passphrases.js';
+
+type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+
+/** The signer's options from the CLI's: server, trust dir, clock, passphrases, trust pinning. */
+export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptions {
+  return {
+    ...(opts.server !== undefined ? { server: opts.server } : {}),
+    trustDir: opts.trustDir,
+    now: opts.now,
+    passphrase: cliPassphrases(opts, io),
+    ...(opts.config ? { trustPinning: opts.config.trustPinning } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.tlsCaFile !== undefined ? { tlsCaFile: opts.tlsCaFile } : {}),
+    env: opts.env,
+  };
+}
+
+/** Reads `TAG sha256:<hex> SIZE` lines (blank lines and `#` comments skipped). @throws NotaryError USAGE */
+export function parseTagLines(text: string, source: string): TagInput[] {
+  const out: TagInput[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.split(/\s+/);
+    const [tag, digest, size] = parts;
+    if (parts.length !== 3 || !tag || !digest || !size || !/^\d+$/.test(size)) {
+      throw notaryError('USAGE', `${source}:${i + 1}: expected "TAG sha256:<hex> SIZE"`, {
+        details: { source, line: i + 1 },
+      });
+    }
+    out.push({ tag, digest, size: Number(size) });
+  }
+  return out;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sizeFlag(args: ParsedArgs): number {
+  const size = intFlag(args, 'size', 0);
+  if (size === undefined) throw notaryError('USAGE', '--size is required with --digest');
+  return size;
+}
+
+export async function sign(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [ref] = positionals(args, ['GUN[:TAG]']);
+  const opts = commonOptions(args, io);
+  const from = stringFlag(args, 'from');
+  let gun: string;
+  let tags: TagInput[];
+  if (from !== undefined) {
+    const parsed = splitGunTag(ref as string, false);
+    if (parsed.tag !== undefined) throw notaryError('USAGE', 'with --from, give the GUN without a tag');
+    gun = parsed.gun;
+    const text = from === '-' ? await readAll(io.stdin) : await readText(from);
+    tags = parseTagLines(text, from === '-' ? '<stdin>' : from);
+    if (tags.length === 0) throw notaryError('USAGE', `no tags in ${from}`);
+  } else {
+    const parsed = splitGunTag(ref as string, true);
+    gun = parsed.gun;
+    const digest = stringFlag(args, 'digest');
+    if (digest === undefined) throw notaryError('USAGE', 'sign GUN:TAG needs --digest sha256:<hex> and --size');
+    tags = [{ tag: parsed.tag as string, digest, size: sizeFlag(args) }];
+  }
+  const role = stringFlag(args, 'role');
+  const progress = io.stderr.isTTY === true && !opts.json && tags.length >= 1000;
+  if (progress) io.stderr.write(`signing ${tags.length} tags into ${gun}…\n`);
+  const started = Date.now();
+  const r = await signTags({ ...signerOptions(opts, io), gun, tags, ...(role ? { role } : {}) });
+  if (progress) io.stderr.write(`published ${r.roles.join(', ')} in ${Date.now() - started} ms\n`);
+  if (opts.json) {
+    printJson(io.stdout, {
+      ok: true,
+      gun,
+      signed: tags.length,
+      roles: r.roles,
+      initialPublish: r.initialPublish,
+      tags: tags.length <= 100 ? Object.fromEntries(r.signed) : undefined,
+    });
+  } else if (tags.length === 1) {
+    const t = tags[0] as TagInput;
+    io.stdout.write(`signed ${gun}:${t.tag} (${t.digest}) into ${(r.signed.get(t.tag) ?? []).join(', ')}\n`);
+  } else {
+    io.stdout.write(`signed ${tags.length} tags into ${gun} (published ${r.roles.join(', ')})\n`);
+  }
+  return 0;
+}
+
+export async function revoke(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [ref] = positionals(args, ['GUN[:TAG]']);
+  const { gun, tag } = splitGunTag(ref as string, false);
+  const opts = commonOptions(args, io);
+  if (tag === undefined && !boolFlag(args, 'yes')) {
+    if (!io.stdin.isTTY) throw notaryError('USAGE', `revoking every tag of ${gun} needs -y/--yes`);
+    io.stderr.write(`Revoke all signatures of ${gun}? (y/n) `);
+    const answer = await readLine(io.stdin);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stderr.write('aborted\n');
+      return 0;
+    }
+  }
+  const r = await revokeTags({ ...signerOptions(opts, io), gun, ...(tag !== undefined ? { tags: [tag] } : {}) });
+  if (opts.json) printJson(io.stdout, { ok: true, gun, revoked: Object.fromEntries(r.revoked), roles: r.roles });
+  else for (const [t, roles] of r.revoked) io.stdout.write(`revoked ${gun}:${t} from ${roles.join(', ')}\n`);
+  return 0;
+}
+
+export async function init(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const common = signerOptions(opts, io);
+  const r = await initRepo({
+    ...common,
+    gun: gun as string,
+    serverManagedSnapshot: boolFlag(args, 'server-managed-snapshot'),
+    ...(stringFlag(args, 'rootkey') ? { rootKeyId: stringFlag(args, 'rootkey') as string } : {}),
+  });
+  if (boolFlag(args, 'publish')) await publishRepo({ ...common, gun: gun as string });
+  if (opts.json) printJson(io.stdout, { ok: true, gun, ...r, published: boolFlag(args, 'publish') });
+  else {
+    io.stdout.write(`initialised ${gun}: root key ${r.rootKeyId}, targets key ${r.targetsKeyId}\n`);
+    if (!boolFlag(args, 'publish')) io.stdout.write(`run "notary-ts publish ${gun}" to create it on the server\n`);
+  }
+  return 0;
+}
+
+export async function add(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun, tag, file] = positionals(args, ['GUN', 'TAG', 'FILE'], 1);
+  const opts = commonOptions(args, io);
+  let target: TagInput;
+  if (file !== undefined) {
+    const bytes = await readBytes(file);
+    target = {
+      tag: tag as string,
+      digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      size: bytes.length,
+    };
+  } else {
+    const digest = stringFlag(args, 'digest');
+    if (digest === undefined) throw notaryError('USAGE', 'add GUN TAG needs FILE, or --digest and --size');
+    target = { tag: tag as string, digest, size: sizeFlag(args) };
+  }
+  const roles = listFlag(args, 'roles');
+  await stage({ gun: gun as string, trustDir: opts.trustDir, add: [target], ...(roles.length ? { roles } : {}) });
+  if (boolFlag(args, 'publish')) await publishRepo({ ...signerOptions(opts, io), gun: gun as string });
+  io.stdout.write(`${boolFlag(args, 'publish') ? 'published' : 'staged'} addition of ${tag} to ${gun}\n`);
+  return 0;
+}
+
+export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun, tag] = positionals(args, ['GUN', 'TAG']);
+  const opts = commonOptions(args, io);
+  const roles = listFlag(args, 'roles');
+  await stage({
+    gun: gun as string,
+    trustDir: opts.trustDir,
+    remove: [tag as string],
+    ...(roles.length ? { roles } : {}),
+  });
+  if (boolFlag(args, 'publish')) await publishRepo({ ...signerOptions(opts, io), gun: gun as string });
+  io.stdout.write(`${boolFlag(args, 'publish') ? 'published' : 'staged'} removal of ${tag} from ${gun}\n`);
+  return 0;
+}
+
+export async function status(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const entries = await stagedStatus({ gun: gun as string, trustDir: opts.trustDir });
+  if (opts.json) printJson(io.stdout, entries);
+  else if (entries.length === 0) io.stdout.write(`No unpublished changes for ${gun}\n`);
+  else {
+    io.stdout.write(`Unpublished changes for ${gun}:\n\n`);
+    io.stdout.write(
+      goTable(
+        ['#', 'ACTION', 'SCOPE', 'TYPE', 'PATH'],
+        entries.map((e) => [String(e.index), e.action, e.role, e.type, e.path]),
+      ),
+    );
+  }
+  return 0;
+}
+
+export async function reset(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const indices = listFlag(args, 'number').map((n) => {
+    if (!/^\d+$/.test(n)) throw notaryError('USAGE', `-n needs a change number, got ${JSON.stringify(n)}`);
+    return Number(n);
+  });
+  if (indices.length === 0 && !boolFlag(args, 'all')) throw notaryError('USAGE', 'reset needs --all or -n NUMBER');
+  await resetChanges({ gun: gun as string, trustDir: opts.trustDir, ...(indices.length ? { indices } : {}) });
+  io.stdout.write(`reset ${indices.length ? `${indices.length} change(s)` : 'all changes'} of ${gun}\n`);
+  return 0;
+}
+
+export async function publish(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const r = await publishRepo({ ...signerOptions(opts, io), gun: gun as string });
+  if (opts.json) printJson(io.stdout, { ok: true, ...r });
+  else io.stdout.write(`published ${r.appliedChanges} change(s) to ${gun} (${r.roles.join(', ')})\n`);
+  return 0;
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  return (await readBytes(file)).toString('utf8');
+}
+
+function readLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (c: Buffer | string) => {
+      buf += c.toString();
+      if (buf.includes('\n')) done();
+    };
+    const done = () => {
+      stream.off('data', onData);
+      stream.off('end', done);
+      resolve(buf.split('\n')[0] ?? '');
+    };
+    stream.on('data', onData);
+    stream.on('end', done);
+  });
+}

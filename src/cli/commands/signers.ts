@@ -1,0 +1,145 @@
+// `notary-ts key generate | signer add/remove | delegation add/remove/list | rotate`: who may sign what.
+import { readFile } from 'node:fs/promises';
+import { notaryError } from '../../errors.js';
+import {
+  addDelegation,
+  addSigner,
+  generateSignerKey,
+  listDelegations,
+  type PublicKey,
+  parsePublicKeyPem,
+  removeDelegation,
+  removeSigner,
+  rotate as rotateKey,
+} from '../../index.js';
+import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
+import { commonOptions, positionals } from '../common.js';
+import type { CliIo } from '../context.js';
+import { goTable, printJson } from '../output.js';
+import { cliPassphrases } from '../passphrases.js';
+import { signerOptions } from './sign.js';
+
+type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+
+async function readKeys(files: string[]): Promise<PublicKey[]> {
+  const keys: PublicKey[] = [];
+  for (const f of files) {
+    let pem: Buffer;
+    try {
+      pem = await readFile(f);
+    } catch (cause) {
+      throw notaryError('INVALID_ARGUMENT', `cannot read ${f}`, { cause, details: { file: f } });
+    }
+    keys.push(parsePublicKeyPem(pem));
+  }
+  return keys;
+}
+
+export async function keyGenerate(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [name] = positionals(args, ['NAME']);
+  const opts = commonOptions(args, io);
+  const g = await generateSignerKey({
+    name: name as string,
+    dir: stringFlag(args, 'dir') ?? '.',
+    trustDir: opts.trustDir,
+    passphrase: cliPassphrases(opts, io),
+  });
+  if (opts.json) printJson(io.stdout, { ok: true, keyId: g.keyId, publicKeyPath: g.publicKeyPath });
+  else io.stdout.write(`generated key ${g.keyId} for ${name}; public key in ${g.publicKeyPath}\n`);
+  return 0;
+}
+
+export async function signerAdd(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [name, gun] = positionals(args, ['NAME', 'GUN']);
+  const opts = commonOptions(args, io);
+  const files = listFlag(args, 'key');
+  if (files.length === 0) throw notaryError('USAGE', 'signer add needs --key NAME.pub');
+  const publicKeys = await readKeys(files);
+  await addSigner({ ...signerOptions(opts, io), gun: gun as string, name: name as string, publicKeys });
+  io.stdout.write(`added signer ${name} to ${gun} (targets/${name}, targets/releases)\n`);
+  return 0;
+}
+
+export async function signerRemove(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [name, gun] = positionals(args, ['NAME', 'GUN']);
+  const opts = commonOptions(args, io);
+  await removeSigner({ ...signerOptions(opts, io), gun: gun as string, name: name as string });
+  io.stdout.write(`removed signer ${name} from ${gun}\n`);
+  return 0;
+}
+
+export async function delegationAdd(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun, role, ...keyFiles] = args.positionals;
+  if (!gun || !role) throw notaryError('USAGE', 'expected GUN ROLE [KEY.pem...]');
+  const opts = commonOptions(args, io);
+  const keys = await readKeys(keyFiles);
+  const paths = listFlag(args, 'paths');
+  const threshold = intFlag(args, 'threshold', 1);
+  const publish = boolFlag(args, 'publish');
+  await addDelegation({
+    ...signerOptions(opts, io),
+    gun,
+    role,
+    keys,
+    ...(paths.length ? { paths } : {}),
+    allPaths: boolFlag(args, 'all-paths'),
+    ...(threshold !== undefined ? { threshold } : {}),
+    publish,
+  });
+  io.stdout.write(`${publish ? 'published' : 'staged'} delegation ${role} in ${gun}\n`);
+  return 0;
+}
+
+export async function delegationRemove(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun, role, ...keyIds] = args.positionals;
+  if (!gun || !role) throw notaryError('USAGE', 'expected GUN ROLE [KEY_ID...]');
+  const opts = commonOptions(args, io);
+  const paths = listFlag(args, 'paths');
+  const publish = boolFlag(args, 'publish');
+  await removeDelegation({
+    ...signerOptions(opts, io),
+    gun,
+    role,
+    ...(keyIds.length ? { keyIds } : {}),
+    ...(paths.length ? { paths } : {}),
+    allPaths: boolFlag(args, 'all-paths'),
+    publish,
+  });
+  io.stdout.write(`${publish ? 'published' : 'staged'} removal from delegation ${role} in ${gun}\n`);
+  return 0;
+}
+
+export async function delegationList(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun] = positionals(args, ['GUN']);
+  const opts = commonOptions(args, io);
+  const list = await listDelegations({ ...signerOptions(opts, io), gun: gun as string });
+  if (opts.json) printJson(io.stdout, list);
+  else if (list.length === 0) io.stdout.write('No delegations present in this repository.\n');
+  else {
+    const rows = list.map((d) => [
+      d.name,
+      d.paths.map((p) => (p === '' ? '""' : p)).join(','),
+      d.keyIds.join(','),
+      String(d.threshold),
+    ]);
+    io.stdout.write(goTable(['ROLE', 'PATHS', 'KEY IDS', 'THRESHOLD'], rows));
+  }
+  return 0;
+}
+
+export async function rotate(args: ParsedArgs, io: CliIo): Promise<Status> {
+  const [gun, role] = positionals(args, ['GUN', 'ROLE']);
+  if (role !== 'root' && role !== 'targets' && role !== 'snapshot' && role !== 'timestamp') {
+    throw notaryError('USAGE', `cannot rotate ${JSON.stringify(role)}: expected root, targets, snapshot or timestamp`);
+  }
+  const opts = commonOptions(args, io);
+  const r = await rotateKey({
+    ...signerOptions(opts, io),
+    gun: gun as string,
+    role,
+    serverManaged: boolFlag(args, 'server-managed'),
+  });
+  if (opts.json) printJson(io.stdout, { ok: true, gun, role, newKeyId: r.newKeyId, roles: r.roles });
+  else io.stdout.write(`rotated the ${role} key of ${gun}: new key ${r.newKeyId}\n`);
+  return 0;
+}

@@ -1,0 +1,118 @@
+// `docker trust sign` / signed push for pipelines: many tags, one publish, each role signed once; and revoke.
+
+import { notaryError } from '../errors.js';
+import { isDelegationName } from '../metadata/role-name.js';
+import type { CommonOptions } from './context.js';
+import { withContext } from './context.js';
+import type { Op } from './ops.js';
+import { type PublishResult, publishIn } from './publish.js';
+import { RELEASES_ROLE, signableRoles, type TagInput, targetMetaOf } from './signable-roles.js';
+
+export interface SignOptions extends CommonOptions {
+  readonly gun: string;
+  readonly tags: readonly TagInput[];
+  /** Sign into this role only (`targets` or a delegation) instead of Docker's choice. */
+  readonly role?: string;
+}
+
+export interface SignResult extends PublishResult {
+  /** Tag → roles it was signed into. */
+  readonly signed: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Signs tags as `docker trust sign` does, all in ONE publish. A repository the server does not know is created
+ * first (server-managed snapshot, Docker's `Initialize(root, snapshot)`) and the tags go to `targets`; otherwise
+ * each tag goes to every direct child of `targets` whose paths allow it and whose key we hold, else to `targets`.
+ * Tags are applied in memory (no change file per tag) and staged changes of the GUN are published with them.
+ * @throws NotaryError INVALID_ARGUMENT (bad tag/digest/size/role), KEY_NOT_FOUND (no role we can sign), and
+ *   everything `publish` throws
+ */
+export async function sign(options: SignOptions): Promise<SignResult> {
+  const metas = options.tags.map((t) => [t.tag, targetMetaOf(t)] as const);
+  if (metas.length === 0) throw new RangeError('sign needs at least one tag');
+  const forced = options.role;
+  if (forced !== undefined && forced !== 'targets' && !isDelegationName(forced)) {
+    throw notaryError('INVALID_ARGUMENT', `cannot sign into role ${forced}`, { details: { role: forced } });
+  }
+  let signed = new Map<string, readonly string[]>();
+  return withContext(options.gun, options, async (ctx) => {
+    const result = await publishIn(ctx, {
+      init: { serverManagedSnapshot: true },
+      ops: async (state, holds) => {
+        signed = new Map();
+        const chooser = forced !== undefined ? { rolesFor: () => [forced] } : await signableRoles(state, holds);
+        const ops: Op[] = [];
+        for (const [tag, meta] of metas) {
+          const roles = chooser.rolesFor(tag);
+          signed.set(tag, roles);
+          for (const role of roles) ops.push({ kind: 'add-target', role, name: tag, meta });
+        }
+        return ops;
+      },
+    });
+    return { ...result, signed };
+  });
+}
+
+export interface RevokeOptions extends CommonOptions {
+  readonly gun: string;
+  /** Tags to revoke; all signed tags when absent (`docker trust revoke IMAGE`). */
+  readonly tags?: readonly string[];
+}
+
+export interface RevokeResult extends PublishResult {
+  /** Tag → roles it was removed from. */
+  readonly revoked: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * `docker trust revoke`: removes tags from the roles Docker would sign them into. A tag must be signed in
+ * `targets/releases` or `targets`; without `tags`, every tag signed in those two roles is revoked.
+ * @throws NotaryError TARGET_NOT_FOUND (a tag not signed, or nothing to revoke), REPOSITORY_NOT_FOUND, and
+ *   everything `publish` throws
+ */
+export async function revoke(options: RevokeOptions): Promise<RevokeResult> {
+  let revoked = new Map<string, readonly string[]>();
+  return withContext(options.gun, options, async (ctx) => {
+    const result = await publishIn(ctx, {
+      init: false,
+      ops: async (state, holds) => {
+        revoked = new Map();
+        const released = (tag: string) =>
+          (state.roles.has(RELEASES_ROLE) && state.target(RELEASES_ROLE, tag) !== undefined) ||
+          state.target('targets', tag) !== undefined;
+        let tags: string[];
+        if (options.tags !== undefined) {
+          tags = [...new Set(options.tags)];
+          for (const t of tags) {
+            if (!released(t)) {
+              throw notaryError('TARGET_NOT_FOUND', `${t} is not signed in ${ctx.gun}`, {
+                details: { gun: ctx.gun, tag: t },
+              });
+            }
+          }
+        } else {
+          const names = new Set(state.work('targets').view.targetNames());
+          if (state.roles.has(RELEASES_ROLE))
+            for (const n of state.work(RELEASES_ROLE).view.targetNames()) names.add(n);
+          if (names.size === 0) {
+            throw notaryError('TARGET_NOT_FOUND', `no signed tags to remove in ${ctx.gun}`, {
+              details: { gun: ctx.gun },
+            });
+          }
+          tags = [...names];
+        }
+        const chooser = await signableRoles(state, holds);
+        const ops: Op[] = [];
+        for (const tag of tags) {
+          const roles = chooser.rolesFor(tag);
+          revoked.set(tag, roles);
+          for (const role of roles) ops.push({ kind: 'remove-target', role, name: tag });
+        }
+        return ops;
+      },
+    });
+    return { ...result, revoked };
+  });
+}

@@ -1,0 +1,78 @@
+// Docker's choice of roles to sign a tag into (`GetSignableRoles`), and tag → target meta conversion.
+
+import { canonicalBytes, type JsonValue } from '../canonical/index.js';
+import { RELEASES_ROLE } from '../client/lookup.js';
+import { fromHex } from '../encoding/hex.js';
+import { notaryError } from '../errors.js';
+import type { DelegationRole } from '../metadata/delegations.js';
+import { pathAllowed } from '../metadata/delegations.js';
+import type { FileMeta } from '../metadata/file-meta.js';
+import type { HoldsKey } from './apply.js';
+import type { RepoState } from './repo-state.js';
+
+/** Docker's `trust.ReleasesRole`. */
+export { RELEASES_ROLE };
+
+/** A tag to sign: the image manifest's digest and size, as `docker push` reports them. */
+export interface TagInput {
+  readonly tag: string;
+  /** `sha256:<64 hex>` (or `sha512:<128 hex>`). */
+  readonly digest: string;
+  /** Manifest size in bytes. */
+  readonly size: number;
+  /** Optional `custom` value; must be canonical-JSON-able (no floats) and is written canonically. */
+  readonly custom?: JsonValue;
+}
+
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+
+/**
+ * The target meta Docker writes for a tag: the manifest digest as the only hash, the size as length.
+ * @throws NotaryError INVALID_ARGUMENT for an empty tag, a malformed digest, a bad size or a non-canonical custom
+ */
+export function targetMetaOf(t: TagInput): FileMeta {
+  const bad = (what: string): never => {
+    throw notaryError('INVALID_ARGUMENT', `tag ${JSON.stringify(t.tag)}: ${what}`, { details: { tag: t.tag } });
+  };
+  if (typeof t.tag !== 'string' || t.tag === '') bad('a tag name is required');
+  if (typeof t.digest !== 'string' || !DIGEST.test(t.digest)) bad('digest must be sha256:<64 lower-case hex>');
+  if (!Number.isSafeInteger(t.size) || t.size < 0) bad('size must be an integer ≥ 0');
+  const hex = t.digest.slice(7);
+  const hashes = t.digest.startsWith('sha256:') ? { sha256: fromHex(hex) } : { sha512: fromHex(hex) };
+  if (t.custom === undefined) return { length: t.size, hashes };
+  try {
+    canonicalBytes(t.custom);
+  } catch (cause) {
+    throw notaryError('INVALID_ARGUMENT', `tag ${JSON.stringify(t.tag)}: custom is not canonical json`, {
+      cause,
+      details: { tag: t.tag },
+    });
+  }
+  return { length: t.size, hashes, custom: t.custom };
+}
+
+/**
+ * Roles a tag can go to, as Docker decides: `targets` when the repository has no delegations; otherwise every
+ * direct child of `targets` whose paths allow the tag and for which we hold a key (in practice `targets/releases`
+ * and `targets/<signer>`). Resolved once per publish; `rolesFor` is then cheap per tag.
+ * @throws NotaryError KEY_NOT_FOUND from `rolesFor` when delegations exist but none can take the tag
+ */
+export async function signableRoles(state: RepoState, holds: HoldsKey): Promise<{ rolesFor(tag: string): string[] }> {
+  const children = state.work('targets').view.delegations.roles;
+  if (children.length === 0) return { rolesFor: () => ['targets'] };
+  const usable: DelegationRole[] = [];
+  for (const r of children) {
+    if (await holds(state.delegation(r.name).keys)) usable.push(r);
+  }
+  return {
+    rolesFor(tag) {
+      const roles = usable.filter((r) => pathAllowed(tag, r.paths)).map((r) => r.name);
+      if (roles.length === 0) {
+        throw notaryError('KEY_NOT_FOUND', `no valid signing keys for delegation roles that may sign ${tag}`, {
+          details: { tag, delegations: children.map((r) => r.name) },
+        });
+      }
+      return roles;
+    },
+  };
+}

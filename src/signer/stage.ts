@@ -1,0 +1,96 @@
+// Staging as the Go CLI does it (`notary add/remove` without -p, `status`, `reset`): change files, no network.
+
+import { assertSafeGun } from '../client/cache.js';
+import { notaryError } from '../errors.js';
+import { isDelegationName } from '../metadata/role-name.js';
+import { isWildcardDelegation } from './apply.js';
+import type { Change } from './change.js';
+import { changelistDir, FileChangelist } from './changelist.js';
+import { type CommonOptions, defaultTrustDir } from './context.js';
+import { changeFromOp, type Op } from './ops.js';
+import { type TagInput, targetMetaOf } from './signable-roles.js';
+
+export interface StageOptions {
+  readonly gun: string;
+  readonly trustDir?: CommonOptions['trustDir'];
+  /** Targets to add (one change per tag and role, as `notary add`). */
+  readonly add?: readonly TagInput[];
+  /** Target names to remove. */
+  readonly remove?: readonly string[];
+  /** Roles to stage into; default `targets` (Notary's default). */
+  readonly roles?: readonly string[];
+}
+
+function changelistOf(gun: string, trustDir: string | undefined): FileChangelist {
+  assertSafeGun(gun);
+  return new FileChangelist(changelistDir(trustDir ?? defaultTrustDir(), gun));
+}
+
+/** Notary's `addChange` rule: targets go to `targets`, a delegation, or a wildcard delegation. */
+function checkScope(role: string): void {
+  if (role !== 'targets' && !isDelegationName(role) && !isWildcardDelegation(role)) {
+    throw notaryError('INVALID_ARGUMENT', `cannot add targets to role ${role}`, { details: { role } });
+  }
+}
+
+/**
+ * Stages target additions/removals in the changelist for the next publish; nothing is contacted.
+ * @throws NotaryError INVALID_ARGUMENT (bad tag or role), INVALID_GUN, IO
+ */
+export async function stage(options: StageOptions): Promise<{ staged: number }> {
+  const roles = options.roles?.length ? options.roles : ['targets'];
+  for (const r of roles) checkScope(r);
+  const ops: Op[] = [];
+  for (const t of options.add ?? []) {
+    const meta = targetMetaOf(t);
+    for (const role of roles) ops.push({ kind: 'add-target', role, name: t.tag, meta });
+  }
+  for (const name of options.remove ?? []) {
+    for (const role of roles) ops.push({ kind: 'remove-target', role, name });
+  }
+  return { staged: (await stageOps(options.gun, options.trustDir, ops)).length };
+}
+
+/** Writes ops as change files (in order). @throws NotaryError INVALID_GUN, IO */
+export function stageOps(gun: string, trustDir: string | undefined, ops: readonly Op[]): Promise<string[]> {
+  return changelistOf(gun, trustDir).add(ops.map(changeFromOp));
+}
+
+/** One staged change as `notary status` lists it. */
+export interface StatusEntry {
+  readonly index: number;
+  readonly action: Change['action'];
+  readonly role: string;
+  readonly type: Change['type'];
+  readonly path: string;
+  /** The change file name in `<trustDir>/tuf/<gun>/changelist/`. */
+  readonly file: string;
+}
+
+/**
+ * The unpublished changes of a GUN, in the order publish applies them (Notary's and ours alike).
+ * @throws NotaryError CACHE_CORRUPT (an unreadable change file), INVALID_GUN, IO
+ */
+export async function status(options: { gun: string; trustDir?: string }): Promise<StatusEntry[]> {
+  const staged = await changelistOf(options.gun, options.trustDir).list();
+  return staged.map((s, index) => ({
+    index,
+    action: s.change.action,
+    role: s.change.role,
+    type: s.change.type,
+    path: s.change.path,
+    file: s.file,
+  }));
+}
+
+/**
+ * Drops staged changes: those at `indices` of `status()` (`notary reset -n`), or all (`--all`).
+ * @throws NotaryError INVALID_GUN, IO; RangeError for an index out of range
+ */
+export async function reset(options: {
+  gun: string;
+  trustDir?: string;
+  indices?: readonly number[];
+}): Promise<{ removed: number }> {
+  return { removed: await changelistOf(options.gun, options.trustDir).reset(options.indices) };
+}
