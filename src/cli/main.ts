@@ -83,4 +83,5 @@ function commandHelp(c: CommandEntry): string {
   return [`usage: notary-ts ${c.usage}`, '', c.summary, '', 'flags:', ...flagLines(c.flags), ''].join('\n');
 }
 
+export { useAgentModule } from '../remote/dispatcher.js';
 export type { ParsedArgs };

@@ -1,5 +1,4 @@
 // Registry credentials for token/basic auth: NOTARY_AUTH, ~/.docker/config.json auths and docker credential helpers.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../canonical/index.js';
@@ -98,8 +97,10 @@ export interface DockerConfigOptions {
 }
 
 function defaultRunner(env: Record<string, string | undefined>): CredentialHelperRunner {
-  return (helper, input) =>
-    new Promise((resolve, reject) => {
+  return async (helper, input) => {
+    // Loaded only when a credential helper is configured: node:child_process costs ~10 ms at start-up.
+    const { execFile } = await import('node:child_process');
+    return new Promise((resolve, reject) => {
       const child = execFile(
         `docker-credential-${helper}`,
         ['get'],
@@ -117,6 +118,7 @@ function defaultRunner(env: Record<string, string | undefined>): CredentialHelpe
       });
       child.stdin?.end(input);
     });
+  };
 }
 
 function readDockerConfig(file: string): JsonObject | undefined {

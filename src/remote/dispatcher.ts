@@ -22,6 +22,16 @@ export interface RemoteTlsOptions {
 type AgentClass = typeof Agent;
 
 let agentClass: AgentClass | undefined;
+let agentModule = 'undici/lib/dispatcher/agent.js';
+
+/**
+ * Loads the Agent from another module: the bundled CLI ships undici's Agent as one file built from the pinned
+ * undici at build time (one file compiles ~50 ms faster than undici's ~60). Call before the first request.
+ */
+export function useAgentModule(specifier: string): void {
+  agentModule = specifier;
+  agentClass = undefined;
+}
 
 /**
  * Loads undici's Agent on first use. `require('undici')` costs ~150 ms and ~20 MB at start-up (it pulls in fetch,
@@ -32,7 +42,7 @@ function loadAgent(): AgentClass {
   if (agentClass) return agentClass;
   const require = createRequire(import.meta.url);
   try {
-    agentClass = require('undici/lib/dispatcher/agent.js') as AgentClass;
+    agentClass = require(agentModule) as AgentClass;
     if (typeof agentClass !== 'function') throw new TypeError('unexpected undici layout');
   } catch {
     agentClass = (require('undici') as { Agent: AgentClass }).Agent;
