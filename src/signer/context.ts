@@ -7,7 +7,13 @@ import { assertSafeGun, MetadataCache } from '../client/cache.js';
 import type { TrustPinning } from '../client/config.js';
 import { envPassphrases, FileKeyStore, type PassphraseSource } from '../keystore/index.js';
 import type { Signer } from '../metadata/signer.js';
-import { type CredentialProvider, NotaryRemote, type RemoteTlsOptions, resolveServerUrl } from '../remote/index.js';
+import {
+  type CredentialProvider,
+  defaultCredentials,
+  NotaryRemote,
+  type RemoteTlsOptions,
+  resolveServerUrl,
+} from '../remote/index.js';
 import { changelistDir, FileChangelist } from './changelist.js';
 import { chainSignerSources, keyStoreSignerSource, type SignerSource, staticSignerSource } from './keystore-signer.js';
 
@@ -87,7 +93,10 @@ export async function openContext(gun: string, options: CommonOptions): Promise<
       serverUrl: resolveServerUrl({ flag: options.server, env: { ...(options.env ?? process.env) }, gun }),
       gun,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // Same default as the verify side: NOTARY_AUTH, then ~/.docker/config.json (auths, helpers).
+      credentials:
+        options.credentials ??
+        defaultCredentials({ ...(options.env ?? process.env) }, options.env?.['HOME'] ?? homedir()),
       ...(options.timeoutMs !== undefined ? { timeouts: { totalMs: options.timeoutMs } } : {}),
       ...(options.tls || options.tlsCaFile
         ? { tls: { ...(options.tls ?? {}), ...(options.tlsCaFile ? { caFile: options.tlsCaFile } : {}) } }
