@@ -16,7 +16,11 @@ export interface TerminalStreams {
 }
 
 export interface TtyPassphraseOptions {
-  /** Fixed streams (tests, embedding). Without them, /dev/tty is opened for each conversation. */
+  /**
+   * Fixed streams (tests, embedding). Without them, /dev/tty is opened on the first prompt and kept for the
+   * source's later prompts, so answers typed or pasted ahead (Notary's prompt reads them from one buffered
+   * reader too) are not lost between keys.
+   */
   readonly streams?: TerminalStreams;
   /** Alternative opener; resolve undefined when there is no terminal. */
   readonly open?: () => Promise<TerminalStreams | undefined>;
@@ -175,19 +179,26 @@ export function ttyPassphrases(options: TtyPassphraseOptions = {}): PassphraseSo
     });
   }
 
+  // The terminal, opened once: a new ReadStream per prompt would drop what the previous one had buffered.
+  let terminal: Promise<TerminalStreams | undefined> | undefined;
+  const refable = (t: TerminalStreams) => t.input as { ref?(): void; unref?(): void };
+
   return {
     async get(r): Promise<PassphraseAnswer | undefined> {
       const cached = cache.get(r.role);
       if (r.attempt === 0 && cached !== undefined) return { passphrase: cached, interactive: true };
-      const t = await open();
+      terminal ??= open();
+      const t = await terminal;
       if (!t) return undefined;
+      refable(t).ref?.();
       try {
         const passphrase = await converse(t, r);
         if (passphrase === undefined) return undefined;
         cache.set(r.role, passphrase);
         return { passphrase, interactive: true };
       } finally {
-        if (t !== options.streams) t.close?.();
+        // Kept open for the next prompt, but it must not keep the process alive in between.
+        refable(t).unref?.();
       }
     },
   };

@@ -91,15 +91,19 @@ describe('ttyPassphrases', () => {
     expect(await ttyPassphrases({ open: async () => undefined }).get(req('root'))).toBeUndefined();
   });
 
-  it('closes streams it opened for a conversation', async () => {
+  it('opens the terminal once and keeps answers typed ahead for later keys', async () => {
     const t = terminal();
-    let closed = 0;
+    let opened = 0;
     const src = ttyPassphrases({
-      open: async () => ({ ...t, close: () => closed++ }),
+      open: async () => {
+        opened++;
+        return t;
+      },
     });
-    t.typed('x\n');
-    await src.get(req('root'));
-    expect(closed).toBe(1);
+    t.typed('first-root\nfirst-targets\n');
+    expect(await src.get(req('root'))).toEqual({ passphrase: 'first-root', interactive: true });
+    expect(await src.get(req('targets'))).toEqual({ passphrase: 'first-targets', interactive: true });
+    expect(opened).toBe(1);
   });
 
   it('with withPassphrase: two wrong entries then the right one succeeds; three wrong ones fail', async () => {
