@@ -1,9 +1,9 @@
 // Canonical JSON exactly as Notary signs it (docker/go canonical encoder): no whitespace, keys in UTF-8 byte order,
-// only `"` and `\` escaped in strings, integers only.
+// only `"` and `\` escaped in strings, integers only. The wire form is derived from the canonical bytes.
 
 import { notaryError } from '../errors.js';
 import type { JsonValue } from './json-value.js';
-import { sortedKeys } from './key-order.js';
+import { sortKeysInPlace } from './key-order.js';
 
 /**
  * UTF-8 bytes of the canonical form: what signatures and key IDs cover.
@@ -11,7 +11,7 @@ import { sortedKeys } from './key-order.js';
  *   representable in UTF-8) and non-JSON values
  */
 export function canonicalBytes(value: JsonValue): Uint8Array {
-  return encode(value, false);
+  return encode(value);
 }
 
 /**
@@ -19,7 +19,7 @@ export function canonicalBytes(value: JsonValue): Uint8Array {
  * @throws NotaryError NON_CANONICAL as `canonicalBytes`
  */
 export function canonicalString(value: JsonValue): string {
-  return decoder.decode(encode(value, false));
+  return decoder.decode(encode(value));
 }
 
 /**
@@ -30,12 +30,71 @@ export function canonicalString(value: JsonValue): string {
  * @throws NotaryError NON_CANONICAL as `canonicalBytes`
  */
 export function wireBytes(value: JsonValue): Uint8Array {
-  return encode(value, true);
+  return wireFromCanonical(encode(value));
 }
 
 /** `wireBytes` as a string. @throws NotaryError NON_CANONICAL as `canonicalBytes` */
 export function wireString(value: JsonValue): string {
-  return decoder.decode(encode(value, true));
+  return decoder.decode(wireBytes(value));
+}
+
+/**
+ * The wire form of canonical bytes (`wireBytes(v)` from `canonicalBytes(v)`), so a file is encoded once for both
+ * its signature and its upload. In canonical text the bytes the wire form escapes (`<`, `>`, `&`, controls,
+ * U+2028/9 as E2 80 A8/A9) can only occur inside strings, so escaping them byte by byte is exact. Returns the
+ * input itself (no copy) when nothing needs escaping, which is the common case; for bytes this module encoded
+ * that is known without a scan (canonical bytes are treated as immutable everywhere, as the memoised ones are).
+ */
+export function wireFromCanonical(canonical: Uint8Array): Uint8Array {
+  if (WIRE_SAFE.has(canonical)) return canonical;
+  const n = canonical.length;
+  let i = 0;
+  for (; i < n; i++) if (WIRE_CLASS[canonical[i] as number] !== 0 && wireEscape(canonical, i) !== undefined) break;
+  if (i === n) return canonical;
+  // Escapes at most grow 3 bytes (E2 80 A8) into 6 or 1 into 6.
+  const out = new Uint8Array(n + countExtra(canonical, i));
+  out.set(canonical.subarray(0, i));
+  let p = i;
+  for (; i < n; i++) {
+    const c = canonical[i] as number;
+    const esc = WIRE_CLASS[c] === 0 ? undefined : wireEscape(canonical, i);
+    if (esc === undefined) {
+      out[p++] = c;
+      continue;
+    }
+    for (let k = 0; k < esc.length; k++) out[p++] = esc.charCodeAt(k);
+    if (c === 0xe2) i += 2;
+  }
+  return out;
+}
+
+// 1 for bytes that may start something the wire form escapes: controls, `&`, `<`, `>`, and E2 (U+2028/9).
+const WIRE_CLASS = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) WIRE_CLASS[c] = 1;
+for (const c of [0x26, 0x3c, 0x3e, 0xe2]) WIRE_CLASS[c] = 1;
+
+const SHORT_ESCAPES: Record<number, string> = { 10: '\\n', 13: '\\r', 9: '\\t' };
+
+/** The escape for the byte at `i`, or undefined when E2 does not start U+2028/9. */
+function wireEscape(b: Uint8Array, i: number): string | undefined {
+  const c = b[i] as number;
+  if (c === 0xe2) {
+    if (b[i + 1] !== 0x80) return undefined;
+    const d = b[i + 2];
+    return d === 0xa8 ? '\\u2028' : d === 0xa9 ? '\\u2029' : undefined;
+  }
+  return SHORT_ESCAPES[c] ?? `\\u00${c < 0x10 ? '0' : ''}${c.toString(16)}`;
+}
+
+function countExtra(b: Uint8Array, from: number): number {
+  let extra = 0;
+  for (let i = from; i < b.length; i++) {
+    if (WIRE_CLASS[b[i] as number] === 0) continue;
+    const esc = wireEscape(b, i);
+    if (esc === undefined) continue;
+    extra += b[i] === 0xe2 ? esc.length - 3 : esc.length - 1;
+  }
+  return extra;
 }
 
 /**
@@ -43,30 +102,36 @@ export function wireString(value: JsonValue): string {
  * @throws NotaryError NON_CANONICAL for non-integers and integers beyond 2^53
  */
 export function integerText(n: number): string {
-  if (!Number.isSafeInteger(n)) {
-    throw notaryError('NON_CANONICAL', `json: unsupported value: ${n}`, { details: { value: String(n) } });
-  }
+  if (!Number.isSafeInteger(n)) throw unsupportedNumber(n);
   return n === 0 ? '0' : String(n);
 }
 
-const encoder = new TextEncoder();
+function unsupportedNumber(n: number): Error {
+  return notaryError('NON_CANONICAL', `json: unsupported value: ${n}`, { details: { value: String(n) } });
+}
+
 const decoder = new TextDecoder();
 
-function encode(value: JsonValue, wire: boolean): Uint8Array {
-  const w = new Writer(wire);
+// Outputs of `encode` that hold nothing the wire form escapes (weak: no bytes are kept alive by this).
+const WIRE_SAFE = new WeakSet<Uint8Array>();
+
+function encode(value: JsonValue): Uint8Array {
+  const w = new Writer();
   w.value(value);
-  return w.buf.subarray(0, w.pos);
+  const out = w.buf.subarray(0, w.pos);
+  if (!w.wireSpecial) WIRE_SAFE.add(out);
+  return out;
 }
 
 // Writes UTF-8 straight into a growing buffer: building a 10 MB string by concatenation (a 50k-target file) spends
-// most of its time in the garbage collector.
+// most of its time in the garbage collector. Strings are encoded by hand (one pass, no intermediate strings).
 class Writer {
   buf = new Uint8Array(1024);
   pos = 0;
-  constructor(readonly wire: boolean) {}
+  /** Whether a string held a character the wire form escapes (`<`, `>`, `&`, a control, U+2028/9). */
+  wireSpecial = false;
 
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+  grow(n: number): void {
     let len = this.buf.length * 2;
     while (len < this.pos + n) len *= 2;
     const b = new Uint8Array(len);
@@ -74,99 +139,136 @@ class Writer {
     this.buf = b;
   }
 
-  byte(c: number): void {
-    if (this.pos === this.buf.length) this.ensure(1);
-    this.buf[this.pos++] = c;
-  }
-
   ascii(s: string): void {
     const n = s.length;
-    this.ensure(n);
+    if (this.pos + n > this.buf.length) this.grow(n);
     const b = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
     this.pos = p;
   }
 
+  number(v: number): void {
+    // Small non-negative integers (lengths, versions, thresholds) are written digit by digit, without a string.
+    if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
+      if (this.pos + 10 > this.buf.length) this.grow(10);
+      const b = this.buf;
+      let digits = 1;
+      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+      let p = this.pos + digits;
+      this.pos = p;
+      let t = v;
+      do {
+        b[--p] = 0x30 + (t % 10);
+        t = (t / 10) | 0;
+      } while (t > 0);
+      return;
+    }
+    this.ascii(integerText(v));
+  }
+
   string(s: string): void {
     const n = s.length;
-    this.ensure(n + 2);
+    // Worst case: 3 bytes per UTF-16 unit (2 for `"`/`\` escapes), plus the quotes.
+    if (this.pos + 3 * n + 2 > this.buf.length) this.grow(3 * n + 2);
     const b = this.buf;
     let p = this.pos;
     b[p++] = 0x22;
-    // Printable ASCII other than `"` and `\` (and, on the wire, `<>&`) is copied byte for byte.
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (
-        c >= 0x7f ||
-        c < 0x20 ||
-        c === 0x22 ||
-        c === 0x5c ||
-        (this.wire && (c === 0x3c || c === 0x3e || c === 0x26))
-      ) {
-        this.slowString(s);
-        return;
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        const k = ASCII_CLASS[c] as number;
+        if (k !== 0) {
+          if (k === 1) b[p++] = 0x5c;
+          else this.wireSpecial = true;
+        }
+        b[p++] = c;
+      } else if (c < 0x800) {
+        b[p++] = 0xc0 | (c >> 6);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c >= 0xe000) {
+        if (c === 0x2028 || c === 0x2029) this.wireSpecial = true;
+        b[p++] = 0xe0 | (c >> 12);
+        b[p++] = 0x80 | ((c >> 6) & 0x3f);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else {
+        // A lone surrogate has no UTF-8 encoding (TextEncoder would silently write U+FFFD, and the key order
+        // computed on the original string would no longer match the bytes).
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c >= 0xdc00 || d < 0xdc00 || d > 0xdfff) throw loneSurrogate(s);
+        i++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        b[p++] = 0xf0 | (c >> 18);
+        b[p++] = 0x80 | ((c >> 12) & 0x3f);
+        b[p++] = 0x80 | ((c >> 6) & 0x3f);
+        b[p++] = 0x80 | (c & 0x3f);
       }
-      b[p++] = c;
     }
     b[p++] = 0x22;
     this.pos = p;
   }
 
-  slowString(s: string): void {
-    // A lone surrogate has no UTF-8 encoding: TextEncoder would silently write U+FFFD and the key order computed
-    // on the original string would no longer match the bytes.
-    if (LONE_SURROGATE.test(s)) {
-      throw notaryError('NON_CANONICAL', 'json: string contains a lone surrogate', {
-        details: { value: s.slice(0, 80) },
-      });
+  value(v: JsonValue): void {
+    switch (typeof v) {
+      case 'string':
+        this.string(v);
+        return;
+      case 'number':
+        this.number(v);
+        return;
+      case 'boolean':
+        this.ascii(v ? 'true' : 'false');
+        return;
+      case 'object':
+        if (v === null) this.ascii('null');
+        else if (Array.isArray(v)) this.array(v);
+        else this.object(v);
+        return;
+      default:
+        throw notaryError('NON_CANONICAL', `json: unsupported type ${typeof v}`);
     }
-    const q = this.wire ? wireQuote(s) : `"${s.replace(/["\\]/g, '\\$&')}"`;
-    this.ensure(q.length * 3);
-    this.pos += encoder.encodeInto(q, this.buf.subarray(this.pos)).written;
   }
 
-  value(v: JsonValue): void {
-    if (typeof v === 'string') {
-      this.string(v);
-    } else if (typeof v === 'number') {
-      this.ascii(integerText(v));
-    } else if (v === null) {
-      this.ascii('null');
-    } else if (typeof v === 'boolean') {
-      this.ascii(v ? 'true' : 'false');
-    } else if (Array.isArray(v)) {
-      this.byte(0x5b);
-      for (let i = 0; i < v.length; i++) {
-        if (i > 0) this.byte(0x2c);
-        this.value(v[i] as JsonValue);
-      }
-      this.byte(0x5d);
-    } else if (typeof v === 'object') {
-      this.byte(0x7b);
-      const keys = sortedKeys(v);
-      let first = true;
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        const child = v[k];
-        if (child === undefined) continue;
-        if (first) first = false;
-        else this.byte(0x2c);
-        this.string(k);
-        this.byte(0x3a);
-        this.value(child);
-      }
-      this.byte(0x7d);
-    } else {
-      throw notaryError('NON_CANONICAL', `json: unsupported type ${typeof v}`);
+  array(v: readonly JsonValue[]): void {
+    this.byte(0x5b);
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) this.byte(0x2c);
+      this.value(v[i] as JsonValue);
     }
+    this.byte(0x5d);
+  }
+
+  object(v: { readonly [k: string]: JsonValue }): void {
+    this.byte(0x7b);
+    const keys = Object.keys(v);
+    if (keys.length > 1) sortKeysInPlace(keys);
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const child = v[k];
+      if (child === undefined) continue;
+      if (first) first = false;
+      else this.byte(0x2c);
+      this.string(k);
+      this.byte(0x3a);
+      this.value(child);
+    }
+    this.byte(0x7d);
+  }
+
+  byte(c: number): void {
+    if (this.pos === this.buf.length) this.grow(1);
+    this.buf[this.pos++] = c;
   }
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const WIRE_ESCAPE_ALL = /["\\<>&\u2028\u2029\u0000-\u001f]/g;
-const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// ASCII in strings: 0 copied as is, 1 escaped with a backslash (`"`, `\`), 2 raw but escaped on the wire.
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) ASCII_CLASS[c] = 2;
+for (const c of [0x26, 0x3c, 0x3e]) ASCII_CLASS[c] = 2;
+ASCII_CLASS[0x22] = 1;
+ASCII_CLASS[0x5c] = 1;
 
-function wireQuote(s: string): string {
-  return `"${s.replace(WIRE_ESCAPE_ALL, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+function loneSurrogate(s: string): Error {
+  return notaryError('NON_CANONICAL', 'json: string contains a lone surrogate', { details: { value: s.slice(0, 80) } });
 }

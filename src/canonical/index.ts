@@ -1,5 +1,12 @@
 // Canonical JSON (docker/go dialect) and the strict parser.
-export { canonicalBytes, canonicalString, integerText, wireBytes, wireString } from './encode.js';
+export {
+  canonicalBytes,
+  canonicalString,
+  integerText,
+  wireBytes,
+  wireFromCanonical,
+  wireString,
+} from './encode.js';
 export {
   hasOwn,
   isJsonObject,
@@ -9,4 +16,11 @@ export {
   newJsonObject,
 } from './json-value.js';
 export { compareUtf8, sortedKeys } from './key-order.js';
-export { type ParsedWithCanonical, type ParseOptions, parseJson, parseJsonWithCanonicalMember } from './parse.js';
+export { compareUtf8Range, type LazyMatcher, LazyObject, type SpanParser } from './lazy-object.js';
+export {
+  type CanonicalMemberOptions,
+  type ParsedWithCanonical,
+  type ParseOptions,
+  parseJson,
+  parseJsonWithCanonicalMember,
+} from './parse.js';

@@ -1,10 +1,12 @@
 // Strict JSON parser for untrusted input: RFC 8259 grammar, duplicate keys rejected, `__proto__`-safe objects,
 // integers beyond 2^53 rejected rather than rounded, bounded nesting. Optionally proves a member already canonical.
 
+import { isAscii } from 'node:buffer';
 import { fromUtf8, utf8 } from '../encoding/utf8.js';
 import { notaryError } from '../errors.js';
 import { type JsonObject, type JsonValue, newJsonObject } from './json-value.js';
 import { compareUtf8 } from './key-order.js';
+import { compareUtf8Range, type LazyMatcher, LazyObject } from './lazy-object.js';
 
 /** Options of the strict parser. */
 export interface ParseOptions {
@@ -31,6 +33,21 @@ export interface ParsedWithCanonical {
    * a view into `input` (no copy): do not modify `input` afterwards.
    */
   canonical: Uint8Array | undefined;
+  /**
+   * Set when `options.lazy` applied: `value[key][lazy key]` is then this `LazyObject` (a placeholder, not JSON;
+   * `lazy.toJson()` is the real value). Only ever set together with `canonical`.
+   */
+  lazy?: LazyObject | undefined;
+}
+
+/** Options of `parseJsonWithCanonicalMember`. */
+export interface CanonicalMemberOptions extends ParseOptions {
+  /**
+   * Leave the object `value[key][lazy.key]` undecoded when its source is canonical (see `LazyObject`): a 50k-entry
+   * targets map then costs one scan instead of 50k objects. When that object (or the member `key`) is not
+   * canonical, the parse is exactly `parseJsonWithCanonicalMember` without this option.
+   */
+  lazy?: { readonly key: string; readonly matcher: LazyMatcher };
 }
 
 /**
@@ -42,10 +59,12 @@ export interface ParsedWithCanonical {
 export function parseJsonWithCanonicalMember(
   input: string | Uint8Array,
   key: string,
-  options: ParseOptions = {},
+  options: CanonicalMemberOptions = {},
 ): ParsedWithCanonical {
-  const text = typeof input === 'string' ? input : fromUtf8(input);
-  const p = parseText(text, options, key);
+  const text = typeof input === 'string' ? input : decodeText(input);
+  let p = parseText(text, options, key, options.lazy);
+  // Without canonical bytes a verifier needs the whole value anyway: parse again, eagerly (rare: not Go-written).
+  if (p.lazy !== undefined && p.watchStart < 0) p = parseText(text, options, key);
   let canonical: Uint8Array | undefined;
   if (p.watchStart >= 0) {
     if (p.watchWire || typeof input === 'string') {
@@ -59,11 +78,28 @@ export function parseJsonWithCanonicalMember(
       canonical = input.subarray(from, to);
     }
   }
-  return { value: p.result, canonical };
+  return p.lazy === undefined ? { value: p.result, canonical } : { value: p.result, canonical, lazy: p.lazy };
 }
 
-function parseText(text: string, options: ParseOptions, watch: string | undefined): Parser {
-  const p = new Parser(text, options.maxDepth ?? 64, watch);
+/**
+ * Strict UTF-8 decoding, with a shortcut for pure ASCII (all Go-written metadata whose names are ASCII): checking
+ * and copying bytes as Latin-1 is several times faster than the validating decoder on multi-megabyte files, and
+ * ASCII decodes identically either way.
+ */
+function decodeText(bytes: Uint8Array): string {
+  if (bytes.length > 4096 && isAscii(bytes)) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+  return fromUtf8(bytes);
+}
+
+function parseText(
+  text: string,
+  options: ParseOptions,
+  watch: string | undefined,
+  lazy?: CanonicalMemberOptions['lazy'],
+): Parser {
+  const p = new Parser(text, options.maxDepth ?? 64, watch, lazy);
   p.ws();
   p.result = p.value(0);
   p.ws();
@@ -93,11 +129,15 @@ class Parser {
   watchWire = false;
   readonly track: boolean;
   readonly keyHints: string[][] = [];
+  /** True while parsing the value of the watched top-level member. */
+  inWatch = false;
+  lazy: LazyObject | undefined;
 
   constructor(
     readonly s: string,
     readonly maxDepth: number,
     readonly watch: string | undefined,
+    readonly lazyWanted: CanonicalMemberOptions['lazy'],
   ) {
     this.track = watch !== undefined;
   }
@@ -177,7 +217,17 @@ class Parser {
       const nc0 = this.nc;
       const wire0 = this.wire;
       const start = this.i;
-      const v = this.value(depth);
+      let v: JsonValue;
+      if (watched) {
+        this.inWatch = true;
+        v = this.value(depth);
+        this.inWatch = false;
+      } else if (depth === 2 && this.inWatch && this.lazy === undefined && k === this.lazyWanted?.key) {
+        // The placeholder is typed as JSON only inside the parser; `ParsedWithCanonical.lazy` documents it.
+        v = (this.lazyObject(depth + 1) as unknown as JsonValue | undefined) ?? this.value(depth);
+      } else {
+        v = this.value(depth);
+      }
       // Values are never undefined, so this is an own-property test (objects inherit nothing).
       if (o[k] !== undefined) {
         this.i = keyAt;
@@ -206,6 +256,109 @@ class Parser {
       }
       if (s.charCodeAt(this.i) !== 0x22) this.ws();
     }
+  }
+
+  /**
+   * Scans the object at `i` without decoding it, proving it canonical on the way (no whitespace, keys strictly
+   * increasing in UTF-8 order, values the matcher accepts or canonical JSON parsed here). Returns undefined, with
+   * the parser state untouched, at the first non-canonical feature: the caller then parses it as usual and so
+   * reports exactly what an eager parse reports (a duplicate key, for instance, shows up as keys not increasing).
+   * Syntax errors are thrown here as the eager parse would throw them: the scan stops at the same place.
+   */
+  lazyObject(depth: number): LazyObject | undefined {
+    if (depth > this.maxDepth || this.lazyWanted === undefined) return undefined;
+    const s = this.s;
+    const matcher = this.lazyWanted.matcher;
+    const start = this.i;
+    const nc0 = this.nc;
+    const wire0 = this.wire;
+    const bail = (): undefined => {
+      this.i = start;
+      this.nc = nc0;
+      this.wire = wire0;
+      return undefined;
+    };
+    let pos = new Int32Array(1024);
+    let n = 0;
+    const escapedKeys = new Map<number, string>();
+    const slow = new Map<number, JsonValue>();
+    let i = start + 1;
+    let end: number;
+    if (s.charCodeAt(i) === 0x7d) {
+      end = i + 1;
+    } else {
+      for (;;) {
+        if (s.charCodeAt(i) !== 0x22) return bail();
+        const ks = i + 1;
+        PLAIN.lastIndex = ks;
+        PLAIN.test(s);
+        let ke = PLAIN.lastIndex;
+        let key: string | undefined;
+        if (s.charCodeAt(ke) === 0x22) {
+          i = ke + 1;
+        } else {
+          this.i = i;
+          key = this.string();
+          if (this.nc !== nc0) return bail();
+          i = this.i;
+          ke = i - 1;
+        }
+        if (n > 0) {
+          const p = 4 * (n - 1);
+          const prev = escapedKeys.get(n - 1);
+          const c =
+            key === undefined && prev === undefined
+              ? compareUtf8Range(s, pos[p] as number, pos[p + 1] as number, s, ks, ke)
+              : compareUtf8(prev ?? s.slice(pos[p] as number, pos[p + 1] as number), key ?? s.slice(ks, ke));
+          if (c >= 0) return bail();
+        }
+        if (s.charCodeAt(i) !== 0x3a) return bail();
+        const vs = i + 1;
+        let ve = matcher.match(s, vs);
+        if (ve < 0) {
+          // `value` expects no leading whitespace (`object` skips it first); whitespace is not canonical anyway.
+          if (s.charCodeAt(vs) <= 0x20) return bail();
+          this.i = vs;
+          const v = this.value(depth);
+          if (this.nc !== nc0) return bail();
+          slow.set(n, v);
+          ve = this.i;
+        }
+        if (4 * n + 4 > pos.length) {
+          const grown = new Int32Array(pos.length * 2);
+          grown.set(pos);
+          pos = grown;
+        }
+        pos[4 * n] = ks;
+        pos[4 * n + 1] = ke;
+        pos[4 * n + 2] = vs;
+        pos[4 * n + 3] = ve;
+        if (key !== undefined) escapedKeys.set(n, key);
+        n++;
+        const c = s.charCodeAt(ve);
+        if (c === 0x7d) {
+          end = ve + 1;
+          break;
+        }
+        if (c !== 0x2c) return bail();
+        i = ve + 1;
+      }
+    }
+    this.i = end;
+    const maxDepth = this.maxDepth;
+    const lazy = new LazyObject(
+      s,
+      start,
+      end,
+      pos,
+      n,
+      escapedKeys,
+      slow,
+      (t) => parseText(t, { maxDepth }, undefined).result,
+      matcher,
+    );
+    this.lazy = lazy;
+    return lazy;
   }
 
   array(depth: number): JsonValue[] {

@@ -3,8 +3,10 @@ import {
   isJsonObject,
   type JsonObject,
   type JsonValue,
+  type LazyObject,
   parseJsonWithCanonicalMember,
   wireBytes,
+  wireFromCanonical,
   wireString,
 } from '../canonical/index.js';
 import { fromBase64, toBase64 } from '../encoding/base64.js';
@@ -12,6 +14,7 @@ import { concatBytes } from '../encoding/bytes.js';
 import { utf8 } from '../encoding/utf8.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { invalidMetadata, readArray, readObject, readString } from './fields.js';
+import { CANONICAL_FILE_META } from './file-meta.js';
 
 /** One entry of `signatures`. `method` is lower-cased as Go does on unmarshal; unknown methods are kept (they never verify). */
 export interface Signature {
@@ -27,6 +30,20 @@ export interface Envelope {
   readonly signatures: readonly Signature[];
   /** `canonicalBytes(signed)` when the file already held it verbatim (Go-written files do), else undefined. */
   readonly canonical: Uint8Array | undefined;
+  /**
+   * With `lazyTargets`, when the file is canonical: `signed.targets` left undecoded. `signed.targets` then holds
+   * this object as a placeholder; `Targets.fromEnvelope` knows it.
+   */
+  readonly lazyTargets?: LazyObject | undefined;
+}
+
+/** Options of `parseEnvelope`. */
+export interface EnvelopeOptions {
+  /**
+   * Keep `signed.targets` undecoded when the file is canonical (see `Envelope.lazyTargets`): only for
+   * `Targets.fromEnvelope`.
+   */
+  readonly lazyTargets?: boolean;
 }
 
 /**
@@ -35,11 +52,16 @@ export interface Envelope {
  * @throws NotaryError INVALID_JSON (details: role, offset) for malformed JSON; INVALID_METADATA (details: role,
  *   field) for a wrong shape
  */
-export function parseEnvelope(raw: Uint8Array, role: string): Envelope {
+export function parseEnvelope(raw: Uint8Array, role: string, options: EnvelopeOptions = {}): Envelope {
   let value: JsonValue;
   let canonical: Uint8Array | undefined;
+  let lazy: LazyObject | undefined;
   try {
-    ({ value, canonical } = parseJsonWithCanonicalMember(raw, 'signed'));
+    ({ value, canonical, lazy } = parseJsonWithCanonicalMember(
+      raw,
+      'signed',
+      options.lazyTargets === true ? { lazy: LAZY_TARGETS } : {},
+    ));
   } catch (e) {
     if (isNotaryError(e, 'INVALID_JSON')) {
       throw notaryError('INVALID_JSON', `${role} metadata is not valid json: ${e.message}`, {
@@ -53,8 +75,10 @@ export function parseEnvelope(raw: Uint8Array, role: string): Envelope {
   const signed = readObject(value.signed, role, 'signed');
   const list = readArray(value.signatures, role, 'signatures');
   const signatures = list.map((s, i) => parseSignature(s, role, `signatures[${i}]`));
-  return { signed, signatures, canonical };
+  return lazy === undefined ? { signed, signatures, canonical } : { signed, signatures, canonical, lazyTargets: lazy };
 }
+
+const LAZY_TARGETS = { key: 'targets', matcher: CANONICAL_FILE_META } as const;
 
 function parseSignature(v: JsonValue, role: string, field: string): Signature {
   const o = readObject(v, role, field);
@@ -72,10 +96,15 @@ function parseSignature(v: JsonValue, role: string, field: string): Signature {
 
 /**
  * The file bytes Go's `json.Marshal(data.Signed)` produces: `{"signed":<canonical, HTML-escaped>,"signatures":
- * [{"keyid":…,"method":…,"sig":…}]}`, no whitespace, no trailing newline.
+ * [{"keyid":…,"method":…,"sig":…}]}`, no whitespace, no trailing newline. `canonical`, when given, must be
+ * `canonicalBytes(signed)`: the wire form is then derived from it instead of encoding `signed` again.
  * @throws NotaryError NON_CANONICAL when `signed` cannot be canonical JSON
  */
-export function envelopeBytes(signed: JsonObject, signatures: readonly Signature[]): Uint8Array {
+export function envelopeBytes(
+  signed: JsonObject,
+  signatures: readonly Signature[],
+  canonical?: Uint8Array,
+): Uint8Array {
   let tail = ',"signatures":[';
   for (let i = 0; i < signatures.length; i++) {
     const s = signatures[i] as Signature;
@@ -83,7 +112,8 @@ export function envelopeBytes(signed: JsonObject, signatures: readonly Signature
     tail += `{"keyid":${wireString(s.keyId)},"method":${wireString(s.method)},"sig":"${toBase64(s.sig)}"}`;
   }
   tail += ']}';
-  return concatBytes(SIGNED_PREFIX, wireBytes(signed), utf8(tail));
+  const wire = canonical === undefined ? wireBytes(signed) : wireFromCanonical(canonical);
+  return concatBytes(SIGNED_PREFIX, wire, utf8(tail));
 }
 
 const SIGNED_PREFIX = utf8('{"signed":');

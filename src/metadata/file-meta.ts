@@ -1,5 +1,12 @@
 // FileMeta `{"custom"?,"hashes":{alg:b64},"length":n}`: targets entries and snapshot/timestamp meta.
-import { canonicalBytes, isJsonObject, type JsonObject, type JsonValue, newJsonObject } from '../canonical/index.js';
+import {
+  canonicalBytes,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  type LazyMatcher,
+  newJsonObject,
+} from '../canonical/index.js';
 import { sha256, sha512 } from '../crypto/hash.js';
 import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { fieldName, invalidMetadata } from './fields.js';
@@ -48,6 +55,7 @@ function isBase64Of(s: string, bytes: 32 | 64): boolean {
  * @throws NotaryError INVALID_METADATA
  */
 export function validateFileMeta(v: JsonValue | undefined, role: string, prefix: string, name: string): void {
+  if (v instanceof Entry) return;
   const field = () => `${prefix}.${fieldName(name)}`;
   if (!isJsonObject(v)) throw invalidMetadata(role, field(), v === undefined ? 'is missing' : 'must be an object');
   const length = v.length;
@@ -81,6 +89,61 @@ export function validateFileMeta(v: JsonValue | undefined, role: string, prefix:
   if (known === 0) throw invalidMetadata(role, `${field()}.hashes`, 'needs a sha256 or sha512 hash');
 }
 
+// The canonical FileMeta shapes of `CANONICAL_FILE_META`, as one sticky regex: irregexp runs native code where a
+// hand-written loop would still be interpreted during most of a one-shot CLI run.
+const CANONICAL_FILE_META_RE =
+  /\{"hashes":\{(?:"sha256":"[A-Za-z0-9+/]{43}="(?:,"sha512":"[A-Za-z0-9+/]{86}==")?|"sha512":"[A-Za-z0-9+/]{86}==")\},"length":(?:0|[1-9][0-9]{0,14})\}/y;
+
+/**
+ * Recognises the FileMeta every Docker/Notary target has, in canonical form and nothing else:
+ * `{"hashes":{"sha256":B64}` (or sha512, or both), `},"length":N}` with N a canonical integer of at most 15
+ * digits. Whatever it accepts is canonical JSON without escapes that `validateFileMeta` accepts; it declines
+ * (-1) everything else (`custom`, other algorithms, other spellings), which then goes through the strict parser
+ * and `validateFileMeta`. Used by the lazy targets parse (`LazyObject`), proven against it by property tests.
+ */
+export const CANONICAL_FILE_META: LazyMatcher = {
+  match(s: string, at: number): number {
+    CANONICAL_FILE_META_RE.lastIndex = at;
+    return CANONICAL_FILE_META_RE.test(s) ? CANONICAL_FILE_META_RE.lastIndex : -1;
+  },
+  decode(s: string, start: number, end: number): JsonValue {
+    // `{"hashes":{"sha256":"…"[,"sha512":"…"]},"length":N}`: the digests sit at fixed offsets.
+    const hashes = newJsonObject();
+    let i = start + 11;
+    if (s.charCodeAt(i + 4) === 0x32) {
+      hashes.sha256 = s.slice(i + 10, i + 54);
+      i += 55;
+      if (s.charCodeAt(i) === 0x2c) hashes.sha512 = s.slice(i + 11, i + 99);
+    } else {
+      hashes.sha512 = s.slice(i + 10, i + 98);
+    }
+    const o = newJsonObject();
+    o.hashes = hashes;
+    o.length = Number(s.slice(s.lastIndexOf(':', end) + 1, end - 1));
+    return o;
+  },
+};
+
+/** Decodes a FileMeta that `CANONICAL_FILE_META` accepted at `at` (fixed layout, so no parsing). */
+export function readCanonicalFileMeta(s: string, at: number): FileMeta {
+  const h: { sha256?: Uint8Array; sha512?: Uint8Array } = {};
+  let i = at + 11; // past `{"hashes":{`
+  if (s.charCodeAt(i + 4) === 0x32) {
+    // `"sha256":"` + 44 + `"`
+    h.sha256 = fromBase64(s.slice(i + 10, i + 54));
+    i += 55;
+    if (s.charCodeAt(i) === 0x2c) {
+      h.sha512 = fromBase64(s.slice(i + 11, i + 99));
+      i += 100;
+    }
+  } else {
+    h.sha512 = fromBase64(s.slice(i + 10, i + 98));
+    i += 99;
+  }
+  i += 11; // `},"length":`
+  return { length: Number(s.slice(i, s.indexOf('}', i))), hashes: h };
+}
+
 /** Decodes a FileMeta that `validateFileMeta` accepted. */
 export function readFileMeta(v: JsonObject): FileMeta {
   const hashes = v.hashes as JsonObject;
@@ -93,12 +156,75 @@ export function readFileMeta(v: JsonObject): FileMeta {
     : { length: v.length as number, hashes: h, custom };
 }
 
+// Entries made here are instances of a private constructor (inheriting nothing, like `newJsonObject`'s) and frozen
+// with their `hashes`: they stay as checked when made, so `validateFileMeta` accepts them without checking again
+// (building a 50k-tag targets file re-validates nothing it just made).
+const ENTRY_PROTO: object = Object.freeze(Object.create(null));
+const Entry = function FileMetaJson(this: object) {} as unknown as new () => JsonObject;
+Entry.prototype = ENTRY_PROTO;
+
+function entryJson(hashes: JsonObject, length: number, custom?: JsonValue): JsonObject {
+  const o = new Entry();
+  if (custom !== undefined) o.custom = custom;
+  o.hashes = Object.freeze(hashes);
+  o.length = length;
+  return Object.freeze(o);
+}
+
+/** A FileMeta that carries its JSON entry, made once from the hex digest (see `fileMetaFromHex`). */
+class HexFileMeta implements FileMeta {
+  readonly length: number;
+  readonly hashes: Hashes;
+  readonly #entry: JsonObject;
+
+  constructor(length: number, hashes: Hashes, entry: JsonObject) {
+    this.length = length;
+    this.hashes = hashes;
+    this.#entry = entry;
+  }
+
+  static entryOf(meta: FileMeta): JsonObject | undefined {
+    return #entry in meta ? meta.#entry : undefined;
+  }
+}
+
+// Lower-case hex digits, as Docker writes digests.
+const LOWER_HEX = new Uint8Array(128);
+for (const c of '0123456789abcdef') LOWER_HEX[c.charCodeAt(0)] = 1;
+
+function isLowerHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (LOWER_HEX[s.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
 /**
- * The JSON of a FileMeta as Go writes it (`custom` omitted when absent or null).
+ * A target's FileMeta from a digest in lower-case hex, as image tags carry it (`sha256:<hex>`). The digest is
+ * decoded once and its JSON entry made at the same time (base64 straight from those bytes), so signing many
+ * tags converts each digest once. Like every FileMeta, treat it (and its digest bytes) as immutable.
+ * @throws RangeError for a length that is not an integer ≥ 0, or a digest that is not 64 (sha256) or 128
+ *   (sha512) lower-case hex digits
+ */
+export function fileMetaFromHex(alg: HashAlgorithm, hex: string, length: number): FileMeta {
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('length must be an integer ≥ 0');
+  if (hex.length !== (alg === 'sha256' ? 64 : 128) || !isLowerHex(hex)) {
+    throw new RangeError(`${alg} digest must be ${alg === 'sha256' ? 64 : 128} lower-case hex digits`);
+  }
+  const buf = Buffer.from(hex, 'hex');
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  const hashes = newJsonObject();
+  hashes[alg] = buf.toString('base64');
+  return new HexFileMeta(length, alg === 'sha256' ? { sha256: bytes } : { sha512: bytes }, entryJson(hashes, length));
+}
+
+/**
+ * The JSON of a FileMeta as Go writes it (`custom` omitted when absent or null). The result is frozen (its
+ * `custom` value excepted) and may be shared, e.g. by a tag signed into two roles.
  * @throws RangeError for a negative or non-integer length, no known hash, or a digest of the wrong size
  * @throws NotaryError NON_CANONICAL when `custom` cannot be canonical JSON (floats, lone surrogates)
  */
 export function fileMetaToJson(meta: FileMeta): JsonObject {
+  const entry = HexFileMeta.entryOf(meta);
+  if (entry !== undefined) return entry;
   if (!Number.isSafeInteger(meta.length) || meta.length < 0) throw new RangeError('length must be an integer ≥ 0');
   const hashes = newJsonObject();
   if (meta.hashes.sha256 !== undefined) {
@@ -111,15 +237,10 @@ export function fileMetaToJson(meta: FileMeta): JsonObject {
   }
   if (hashes.sha256 === undefined && hashes.sha512 === undefined)
     throw new RangeError('a sha256 or sha512 hash is needed');
-  const o = newJsonObject();
-  if (meta.custom !== undefined && meta.custom !== null) {
-    // Fail now rather than when signing; the value is stored as given and written canonically.
-    canonicalBytes(meta.custom);
-    o.custom = meta.custom;
-  }
-  o.hashes = hashes;
-  o.length = meta.length;
-  return o;
+  if (meta.custom === undefined || meta.custom === null) return entryJson(hashes, meta.length);
+  // Fail now rather than when signing; the value is stored as given and written canonically.
+  canonicalBytes(meta.custom);
+  return entryJson(hashes, meta.length, meta.custom);
 }
 
 /**

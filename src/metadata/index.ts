@@ -8,7 +8,7 @@ export {
   restrictPaths,
 } from './delegations.js';
 export { cloneJson, EditorBase } from './editor-base.js';
-export { type Envelope, envelopeBytes, parseEnvelope, type Signature } from './envelope.js';
+export { type Envelope, type EnvelopeOptions, envelopeBytes, parseEnvelope, type Signature } from './envelope.js';
 export {
   DEFAULT_EXPIRY_SECONDS,
   defaultExpiry,
@@ -25,6 +25,7 @@ export { invalidMetadata } from './fields.js';
 export {
   type FileMeta,
   fileMetaFromBytes,
+  fileMetaFromHex,
   fileMetaToJson,
   type HashAlgorithm,
   type Hashes,

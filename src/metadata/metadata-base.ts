@@ -13,7 +13,7 @@ export abstract class MetadataBase {
   abstract readonly type: MetadataType;
   /** The role this metadata was parsed or built as (`targets/releases` for a delegation). */
   readonly role: string;
-  readonly json: JsonObject;
+  readonly #json: JsonObject;
   readonly version: number;
   readonly expires: Expiry;
   #canonical: Uint8Array | undefined;
@@ -22,10 +22,15 @@ export abstract class MetadataBase {
     const t = readString(json._type, role, '_type');
     if (t !== type) throw invalidMetadata(role, '_type', `must be ${type}, not ${JSON.stringify(t.slice(0, 40))}`);
     this.role = role;
-    this.json = json;
+    this.#json = json;
     this.version = readInteger(json.version, role, 'version', 1);
     this.expires = parseExpiry(readString(json.expires, role, 'expires'), role);
     this.#canonical = canonical;
+  }
+
+  /** The `signed` object as received (unknown fields kept). Read-only by contract. */
+  get json(): JsonObject {
+    return this.#json;
   }
 
   /**

@@ -3,9 +3,9 @@ import { signData } from '../crypto/sign.js';
 import type { PrivateKey, PublicKey, SignatureMethod } from '../crypto/types.js';
 import { verifySignature } from '../crypto/verify.js';
 import { notaryError } from '../errors.js';
-import type { Signature } from './envelope.js';
+import { envelopeBytes, type Signature } from './envelope.js';
 import type { MetadataBase } from './metadata-base.js';
-import { type SignedMetadata, serializeMetadata } from './signed-metadata.js';
+import type { SignedMetadata } from './signed-metadata.js';
 import { keySigner, type Signer } from './signer.js';
 
 /** Options of `signMetadata` / `signMetadataWithKeys`. */
@@ -63,7 +63,8 @@ export function signMetadataWithKeys<T extends MetadataBase>(
 
 /** Wraps already-made signatures (or none) into a file. @throws NotaryError NON_CANONICAL */
 export function withSignatures<T extends MetadataBase>(signed: T, signatures: readonly Signature[]): SignedMetadata<T> {
-  return { signed, signatures: [...signatures], raw: serializeMetadata(signed, signatures) };
+  // The wire form comes from the (memoised) canonical bytes that were just signed: one encoding per file.
+  return { signed, signatures: [...signatures], raw: envelopeBytes(signed.json, signatures, signed.canonicalBytes()) };
 }
 
 function assemble<T extends MetadataBase>(

@@ -35,7 +35,7 @@ export function parseRoot(raw: Uint8Array): SignedMetadata<Root> {
  * @throws NotaryError INVALID_JSON, INVALID_METADATA; RangeError when `role` is not a targets role
  */
 export function parseTargets(raw: Uint8Array, role = 'targets'): SignedMetadata<Targets> {
-  return wrap(parseEnvelope(raw, role), raw, (e) => Targets.fromJson(e.signed, role, e.canonical));
+  return wrap(parseEnvelope(raw, role, { lazyTargets: true }), raw, (e) => Targets.fromEnvelope(e, role));
 }
 
 /** Parses snapshot.json. @throws NotaryError INVALID_JSON, INVALID_METADATA */

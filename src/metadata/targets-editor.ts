@@ -3,7 +3,7 @@ import { type JsonObject, newJsonObject } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { type DelegationRole, delegationsToJson } from './delegations.js';
 import { EditorBase } from './editor-base.js';
-import { type FileMeta, fileMetaToJson } from './file-meta.js';
+import { type FileMeta, fileMetaToJson, readFileMeta } from './file-meta.js';
 import { tufKeyId } from './key-id.js';
 import { isDelegationName, parentRole } from './role-name.js';
 import { Targets } from './targets.js';
@@ -28,7 +28,8 @@ interface MutableRole {
 
 /** Edits a copy of a targets file; `build()` validates and returns a new `Targets`. */
 export class TargetsEditor extends EditorBase<Targets> {
-  private targets: JsonObject | undefined;
+  /** Target edits by name: the new JSON entry, or null when removed. The source's map is never copied before build. */
+  private readonly changes = new Map<string, JsonObject | null>();
   private readonly source: Targets;
   private keys: Map<string, PublicKey> | undefined;
   private roles: MutableRole[] | undefined;
@@ -38,29 +39,45 @@ export class TargetsEditor extends EditorBase<Targets> {
     this.source = from;
   }
 
-  // The target map is copied on first change only: re-signing a 50k-target file for one tag copies it once.
-  private targetMap(): JsonObject {
-    if (this.targets === undefined) {
-      this.targets = Object.assign(newJsonObject(), this.json.targets as JsonObject);
-      this.json.targets = this.targets;
-    }
-    return this.targets;
-  }
-
   /**
    * Adds or replaces a target.
    * @throws RangeError / NotaryError NON_CANONICAL for bad meta (see `fileMetaToJson`)
    */
   setTarget(name: string, meta: FileMeta): this {
-    this.targetMap()[name] = fileMetaToJson(meta);
+    this.changes.set(name, fileMetaToJson(meta));
     return this;
   }
 
   /** Removes a target (no-op when absent). */
   removeTarget(name: string): this {
-    const t = this.targetMap();
-    if (Object.hasOwn(t, name)) delete t[name];
+    this.changes.set(name, null);
     return this;
+  }
+
+  /** The target `name` with the edits so far, or undefined. */
+  getTarget(name: string): FileMeta | undefined {
+    const entry = this.changes.get(name);
+    if (entry === undefined) return this.source.getTarget(name);
+    return entry === null ? undefined : readFileMeta(entry);
+  }
+
+  /**
+   * The edited target map. Entries are shared, never copied: the source's were validated when it was built or
+   * parsed, new ones are frozen output of `fileMetaToJson`.
+   */
+  private targetMap(): JsonObject {
+    const from = this.json.targets as JsonObject;
+    if (this.changes.size === 0) return from;
+    const out = newJsonObject();
+    const names = Object.keys(from);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const entry = this.changes.get(name);
+      if (entry === undefined) out[name] = from[name] as JsonObject;
+      else if (entry !== null) out[name] = entry;
+    }
+    for (const [name, entry] of this.changes) if (entry !== null && !Object.hasOwn(from, name)) out[name] = entry;
+    return out;
   }
 
   private delegationState(): { keys: Map<string, PublicKey>; roles: MutableRole[] } {
@@ -144,12 +161,7 @@ export class TargetsEditor extends EditorBase<Targets> {
       // Go always writes `delegations`, empty or not.
       json.delegations = delegationsToJson({ keys: new Map(), roles: [] });
     }
-    // The next edit must not touch the built object's target map.
-    if (this.targets !== undefined) {
-      json.targets = this.targets;
-      this.targets = undefined;
-      this.json.targets = json.targets;
-    }
+    json.targets = this.targetMap();
     return Targets.fromJson(json, this.role);
   }
 }

@@ -1,9 +1,17 @@
 // targets.json (and delegated `targets/...` files): the target map, validated in one cheap pass, read on demand.
-import { type JsonObject, newJsonObject } from '../canonical/index.js';
+import { type JsonObject, type LazyObject, newJsonObject } from '../canonical/index.js';
 import { type DelegationRole, type Delegations, delegationsToJson, parseDelegations } from './delegations.js';
+import type { Envelope } from './envelope.js';
 import type { Expiry } from './expiry.js';
 import { readObject } from './fields.js';
-import { type FileMeta, fileMetaToJson, readFileMeta, type TargetFile, validateFileMeta } from './file-meta.js';
+import {
+  type FileMeta,
+  fileMetaToJson,
+  readCanonicalFileMeta,
+  readFileMeta,
+  type TargetFile,
+  validateFileMeta,
+} from './file-meta.js';
 import { commonJson, MetadataBase } from './metadata-base.js';
 import { isDelegationName } from './role-name.js';
 
@@ -27,19 +35,41 @@ export class Targets extends MetadataBase {
   readonly delegations: Delegations;
   /** Number of entries in `targets`. */
   readonly targetCount: number;
-  readonly #targets: JsonObject;
+  /** The eager map (built or parsed generically), or undefined when `#lazy` holds the entries. */
+  #targets: JsonObject | undefined;
+  /**
+   * The entries of a canonical file, left in its text (see `LazyObject`): a 50k-entry file costs one scan and no
+   * per-entry objects. Entries the matcher accepted are valid by construction; the others are validated here.
+   */
+  readonly #lazy: LazyObject | undefined;
 
-  private constructor(json: JsonObject, role: string, canonical: Uint8Array | undefined) {
+  private constructor(json: JsonObject, role: string, canonical: Uint8Array | undefined, lazy?: LazyObject) {
     super(role, 'Targets', json, canonical);
-    const targets = readObject(json.targets, role, 'targets');
-    const names = Object.keys(targets);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      validateFileMeta(targets[name], role, 'targets', name);
+    if (lazy !== undefined && json.targets === (lazy as unknown)) {
+      for (const i of lazy.slowIndices()) {
+        try {
+          validateFileMeta(lazy.slowValue(i), role, 'targets', lazy.keyAt(i));
+        } catch (e) {
+          // Report exactly what the eager check reports (it may meet another bad entry first).
+          validateAll(lazy.toJson(), role);
+          throw e;
+        }
+      }
+      this.#lazy = lazy;
+      this.targetCount = lazy.size;
+    } else {
+      const targets = readObject(json.targets, role, 'targets');
+      this.targetCount = validateAll(targets, role);
+      this.#targets = targets;
     }
-    this.#targets = targets;
-    this.targetCount = names.length;
     this.delegations = parseDelegations(json.delegations, role);
+  }
+
+  /** The `signed` object as received; for a lazily parsed file the target map is decoded on first access. */
+  override get json(): JsonObject {
+    const json = super.json;
+    if (this.#lazy !== undefined && json.targets === (this.#lazy as unknown)) json.targets = this.#lazy.toJson();
+    return json;
   }
 
   /**
@@ -50,6 +80,15 @@ export class Targets extends MetadataBase {
   static fromJson(json: JsonObject, role = 'targets', canonical?: Uint8Array): Targets {
     checkTargetsRole(role);
     return new Targets(json, role, canonical);
+  }
+
+  /**
+   * Validates the `signed` part of a parsed envelope (`parseEnvelope`, possibly with `lazyTargets`) for `role`.
+   * @throws NotaryError INVALID_METADATA (details: role, field); RangeError when `role` is not a targets role
+   */
+  static fromEnvelope(envelope: Envelope, role = 'targets'): Targets {
+    checkTargetsRole(role);
+    return new Targets(envelope.signed, role, envelope.canonical, envelope.lazyTargets);
   }
 
   /**
@@ -69,28 +108,56 @@ export class Targets extends MetadataBase {
 
   /** The target called `name`, or undefined. */
   getTarget(name: string): TargetFile | undefined {
-    if (!Object.hasOwn(this.#targets, name)) return undefined;
-    return { name, ...readFileMeta(this.#targets[name] as JsonObject) };
+    const lazy = this.#lazy;
+    if (lazy !== undefined) {
+      const i = lazy.indexOf(name);
+      return i < 0 ? undefined : this.#lazyTarget(lazy, i, name);
+    }
+    const targets = this.#targets as JsonObject;
+    if (!Object.hasOwn(targets, name)) return undefined;
+    return { name, ...readFileMeta(targets[name] as JsonObject) };
   }
 
   hasTarget(name: string): boolean {
-    return Object.hasOwn(this.#targets, name);
+    return this.#lazy !== undefined ? this.#lazy.has(name) : Object.hasOwn(this.#targets as JsonObject, name);
   }
 
   /** All target names (file order). */
   targetNames(): string[] {
-    return Object.keys(this.#targets);
+    return this.#lazy !== undefined ? this.#lazy.keys() : Object.keys(this.#targets as JsonObject);
   }
 
   /** Every target, decoded one at a time. */
   *targets(): IterableIterator<TargetFile> {
-    for (const name of Object.keys(this.#targets)) yield this.getTarget(name) as TargetFile;
+    const lazy = this.#lazy;
+    if (lazy !== undefined) {
+      for (let i = 0; i < lazy.size; i++) yield this.#lazyTarget(lazy, i, lazy.keyAt(i));
+      return;
+    }
+    for (const name of Object.keys(this.#targets as JsonObject)) yield this.getTarget(name) as TargetFile;
+  }
+
+  #lazyTarget(lazy: LazyObject, i: number, name: string): TargetFile {
+    const slow = lazy.slowValue(i);
+    const meta =
+      slow === undefined ? readCanonicalFileMeta(lazy.text, lazy.valueStart(i)) : readFileMeta(slow as JsonObject);
+    return { name, ...meta };
   }
 
   /** The delegated role `name` listed in this file, or undefined. */
   delegation(name: string): DelegationRole | undefined {
     return this.delegations.roles.find((r) => r.name === name);
   }
+}
+
+/** Validates every entry of an eager target map; returns the entry count. @throws NotaryError INVALID_METADATA */
+function validateAll(targets: JsonObject, role: string): number {
+  const names = Object.keys(targets);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    validateFileMeta(targets[name], role, 'targets', name);
+  }
+  return names.length;
 }
 
 function checkTargetsRole(role: string): void {

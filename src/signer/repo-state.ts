@@ -38,15 +38,13 @@ export interface LoadedTargets {
 /** One targets role being edited. */
 export interface RoleWork {
   readonly name: string;
-  /** Delegations are always current here; targets as of the last delegation edit (see `pending`). */
+  /** Delegations are always current here; targets as of the last build (`editor` holds the target edits since). */
   view: Targets;
   /** Bytes of the loaded file; undefined for a role created by this publish. */
   readonly raw: Uint8Array | undefined;
   /** Version of the loaded file, 0 for a new role (signed as version 1). */
   readonly loadedVersion: number;
   editor: TargetsEditor | undefined;
-  /** Target edits not yet in `view`: meta, or null when removed. */
-  readonly pending: Map<string, FileMeta | null>;
   dirty: boolean;
 }
 
@@ -104,7 +102,6 @@ export class RepoState {
         raw: file.raw,
         loadedVersion: file.signed.version,
         editor: undefined,
-        pending: new Map(),
         dirty: false,
       });
     }
@@ -162,8 +159,7 @@ export class RepoState {
   target(role: string, name: string): FileMeta | undefined {
     const w = this.roles.get(role);
     if (w === undefined) return undefined;
-    if (w.pending.has(name)) return w.pending.get(name) ?? undefined;
-    return w.view.getTarget(name);
+    return w.editor === undefined ? w.view.getTarget(name) : w.editor.getTarget(name);
   }
 
   /**
@@ -185,7 +181,6 @@ export class RepoState {
     if (current !== undefined && sameMeta(current, meta)) return;
     w.editor ??= editTargets(w.view);
     w.editor.setTarget(name, meta);
-    w.pending.set(name, meta);
     w.dirty = true;
   }
 
@@ -199,7 +194,6 @@ export class RepoState {
     if (w === undefined || this.target(role, name) === undefined) return;
     w.editor ??= editTargets(w.view);
     w.editor.removeTarget(name);
-    w.pending.set(name, null);
     w.dirty = true;
   }
 
@@ -214,7 +208,6 @@ export class RepoState {
       raw: undefined,
       loadedVersion: this.invalid.get(role) ?? 0,
       editor: undefined,
-      pending: new Map(),
       dirty: true,
     };
     this.roles.set(role, w);
@@ -229,7 +222,6 @@ export class RepoState {
     edit(w.editor);
     w.view = w.editor.build();
     w.editor = undefined;
-    w.pending.clear();
     w.dirty = true;
     this.effective = new Map();
   }
@@ -246,7 +238,6 @@ export class RepoState {
     const ed = w.editor ?? editTargets(w.view);
     w.view = ed.setVersion(version).setDefaultExpiry(now).build();
     w.editor = undefined;
-    w.pending.clear();
     return w.view;
   }
 }

@@ -1,6 +1,7 @@
 // `docker trust sign` / signed push for pipelines: many tags, one publish, each role signed once; and revoke.
 
 import { notaryError } from '../errors.js';
+import type { FileMeta } from '../metadata/file-meta.js';
 import { isDelegationName } from '../metadata/role-name.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
@@ -29,7 +30,8 @@ export interface SignResult extends PublishResult {
  *   everything `publish` throws
  */
 export async function sign(options: SignOptions): Promise<SignResult> {
-  const metas = options.tags.map((t) => [t.tag, targetMetaOf(t)] as const);
+  const tags = [...options.tags];
+  const metas = tags.map(targetMetaOf);
   if (metas.length === 0) throw new RangeError('sign needs at least one tag');
   const forced = options.role;
   if (forced !== undefined && forced !== 'targets' && !isDelegationName(forced)) {
@@ -41,14 +43,18 @@ export async function sign(options: SignOptions): Promise<SignResult> {
       init: { serverManagedSnapshot: true },
       ops: async (state, holds) => {
         signed = new Map();
-        const chooser = forced !== undefined ? { rolesFor: () => [forced] } : await signableRoles(state, holds);
-        const ops: Op[] = [];
-        for (const [tag, meta] of metas) {
-          const roles = chooser.rolesFor(tag);
-          signed.set(tag, roles);
-          for (const role of roles) ops.push({ kind: 'add-target', role, name: tag, meta });
-        }
-        return ops;
+        const forcedRoles = forced === undefined ? undefined : [forced];
+        const chooser = forcedRoles !== undefined ? { rolesFor: () => forcedRoles } : await signableRoles(state, holds);
+        // Generated while they are applied, so 50k ops never live at once.
+        return (function* (): Generator<Op> {
+          for (let i = 0; i < metas.length; i++) {
+            const tag = (tags[i] as TagInput).tag;
+            const meta = metas[i] as FileMeta;
+            const roles = chooser.rolesFor(tag);
+            signed.set(tag, roles);
+            for (const role of roles) yield { kind: 'add-target', role, name: tag, meta };
+          }
+        })();
       },
     });
     return { ...result, signed };

@@ -2,11 +2,10 @@
 
 import { canonicalBytes, type JsonValue } from '../canonical/index.js';
 import { RELEASES_ROLE } from '../client/lookup.js';
-import { fromHex } from '../encoding/hex.js';
 import { notaryError } from '../errors.js';
 import type { DelegationRole } from '../metadata/delegations.js';
 import { pathAllowed } from '../metadata/delegations.js';
-import type { FileMeta } from '../metadata/file-meta.js';
+import { type FileMeta, fileMetaFromHex } from '../metadata/file-meta.js';
 import type { HoldsKey } from './apply.js';
 import type { RepoState } from './repo-state.js';
 
@@ -24,22 +23,39 @@ export interface TagInput {
   readonly custom?: JsonValue;
 }
 
-const DIGEST = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const BAD_DIGEST = 'digest must be sha256:<64 lower-case hex> or sha512:<128 lower-case hex>';
+
+function badTag(t: TagInput, what: string): never {
+  throw notaryError('INVALID_ARGUMENT', `tag ${JSON.stringify(t.tag)}: ${what}`, { details: { tag: t.tag } });
+}
 
 /**
  * The target meta Docker writes for a tag: the manifest digest as the only hash, the size as length.
  * @throws NotaryError INVALID_ARGUMENT for an empty tag, a malformed digest, a bad size or a non-canonical custom
  */
 export function targetMetaOf(t: TagInput): FileMeta {
-  const bad = (what: string): never => {
-    throw notaryError('INVALID_ARGUMENT', `tag ${JSON.stringify(t.tag)}: ${what}`, { details: { tag: t.tag } });
-  };
-  if (typeof t.tag !== 'string' || t.tag === '') bad('a tag name is required');
-  if (typeof t.digest !== 'string' || !DIGEST.test(t.digest)) bad('digest must be sha256:<64 lower-case hex>');
-  if (!Number.isSafeInteger(t.size) || t.size < 0) bad('size must be an integer ≥ 0');
-  const hex = t.digest.slice(7);
-  const hashes = t.digest.startsWith('sha256:') ? { sha256: fromHex(hex) } : { sha512: fromHex(hex) };
-  if (t.custom === undefined) return { length: t.size, hashes };
+  if (typeof t.tag !== 'string' || t.tag === '') badTag(t, 'a tag name is required');
+  const digest = t.digest;
+  const alg =
+    typeof digest !== 'string'
+      ? undefined
+      : digest.startsWith('sha256:')
+        ? 'sha256'
+        : digest.startsWith('sha512:')
+          ? 'sha512'
+          : undefined;
+  if (alg === undefined) badTag(t, BAD_DIGEST);
+  if (!Number.isSafeInteger(t.size) || t.size < 0) badTag(t, 'size must be an integer ≥ 0');
+  let meta: FileMeta;
+  try {
+    // Checks the hex (length, lower case) and converts it once, straight to the JSON entry's base64.
+    meta = fileMetaFromHex(alg, digest.slice(7), t.size);
+  } catch (e) {
+    if (e instanceof RangeError) badTag(t, BAD_DIGEST);
+    throw e;
+  }
+  if (t.custom === undefined) return meta;
+  const { hashes } = meta;
   try {
     canonicalBytes(t.custom);
   } catch (cause) {
@@ -57,9 +73,14 @@ export function targetMetaOf(t: TagInput): FileMeta {
  * and `targets/<signer>`). Resolved once per publish; `rolesFor` is then cheap per tag.
  * @throws NotaryError KEY_NOT_FOUND from `rolesFor` when delegations exist but none can take the tag
  */
-export async function signableRoles(state: RepoState, holds: HoldsKey): Promise<{ rolesFor(tag: string): string[] }> {
+export async function signableRoles(
+  state: RepoState,
+  holds: HoldsKey,
+): Promise<{ rolesFor(tag: string): readonly string[] }> {
   const children = state.work('targets').view.delegations.roles;
-  if (children.length === 0) return { rolesFor: () => ['targets'] };
+  // One array for every tag (callers keep it read-only).
+  const targetsOnly = ['targets'];
+  if (children.length === 0) return { rolesFor: () => targetsOnly };
   const usable: DelegationRole[] = [];
   for (const r of children) {
     if (await holds(state.delegation(r.name).keys)) usable.push(r);

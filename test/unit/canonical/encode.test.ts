@@ -6,6 +6,7 @@ import {
   type JsonValue,
   parseJson,
   wireBytes,
+  wireFromCanonical,
   wireString,
 } from '../../../src/canonical/index.js';
 import { isNotaryError } from '../../../src/errors.js';
@@ -103,5 +104,27 @@ describe('wire form (Go json.Marshal of a RawMessage: HTML escaping)', () => {
     const v = { 'a&b<c>': ['\u2028', 'tab\there', { '！bang': 1, '😀smile': 2 }] };
     expect(parseJson(wireString(v))).toEqual(v);
     expect(new TextDecoder().decode(wireBytes(v))).toBe(wireString(v));
+  });
+});
+
+describe('wire form from canonical bytes', () => {
+  it('returns the canonical bytes themselves when nothing needs escaping', () => {
+    const c = canonicalBytes({ a: ['é€😀', 1], b: 'plain' });
+    expect(wireFromCanonical(c)).toBe(c);
+    // Also for bytes the encoder did not make (scanned instead).
+    const copy = c.slice();
+    expect(wireFromCanonical(copy)).toBe(copy);
+  });
+
+  it('escapes <, >, &, controls and U+2028/9 but not other E2 sequences', () => {
+    const v = { k: '€<\u2028>\u2029&\u2027\t\u0001' };
+    const w = wireFromCanonical(canonicalBytes(v));
+    expect(new TextDecoder().decode(w)).toBe('{"k":"€\\u003c\\u2028\\u003e\\u2029\\u0026\u2027\\t\\u0001"}');
+    expect(w).toEqual(wireBytes(v));
+  });
+
+  it('writes integers digit by digit where they fit 31 bits, as decimal text beyond', () => {
+    const ns = [0, 7, 10, 99, 100, 65535, 2 ** 31 - 1, 2 ** 31, -1, -(2 ** 31), 2 ** 53 - 1];
+    expect(canonicalString(ns)).toBe(`[${ns.join(',')}]`);
   });
 });

@@ -56,6 +56,22 @@ describe('targets editor', () => {
     expect(ed.build().hasTarget('new')).toBe(false);
   });
 
+  it('reads its own edits back (getTarget) before build, and shares the map when nothing changed', () => {
+    const src = buildRepo().targets.signed;
+    const ed = editTargets(src);
+    expect(ed.build().json.targets).toBe(src.json.targets);
+    ed.setTarget('new', meta).removeTarget('v1');
+    expect(ed.getTarget('new')).toEqual(meta);
+    expect(ed.getTarget('v1')).toBeUndefined();
+    expect(ed.getTarget('a&b<c>')).toEqual(src.getTarget('a&b<c>'));
+    expect(src.getTarget('v1')).toBeDefined();
+    const replaced = fileMetaFromBytes(utf8('other'));
+    const t = ed.setTarget('a&b<c>', replaced).setTarget('v1', meta).build();
+    expect(t.targetNames()).toEqual(src.targetNames().concat('new'));
+    expect(t.getTarget('a&b<c>')?.hashes).toEqual(replaced.hashes);
+    expect(src.getTarget('a&b<c>')?.hashes).not.toEqual(replaced.hashes);
+  });
+
   it('creates a delegation with keys and paths, writes Go field order, then updates it', () => {
     const t0 = Targets.create({ expires: EXPIRES });
     const t1 = editTargets(t0)

@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalBytes, wireString } from '../../src/canonical/index.js';
+import { utf8 } from '../../src/encoding/utf8.js';
+import { isNotaryError } from '../../src/errors.js';
+import { parseEnvelope, parseTargets, Targets } from '../../src/metadata/index.js';
+
+// The lazy targets parse (scanner + matcher, entries decoded on demand) must decide and answer exactly as the
+// eager one (strict parser + full validation) on any input: same accept/reject, same error code and details,
+// same names, entries, canonical bytes and JSON.
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const b64Chars = (n: number) =>
+  fc.array(fc.constantFrom(...B64), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const sha256 = b64Chars(43).map((s) => `${s}=`);
+const sha512 = b64Chars(86).map((s) => `${s}==`);
+
+// Raw value texts: the canonical shapes the matcher takes, and near misses of every kind.
+const length = fc.oneof(
+  fc.maxSafeNat().map(String),
+  fc.constantFrom(
+    '0',
+    '00',
+    '012',
+    '-1',
+    '-0',
+    '1.5',
+    '1e3',
+    '9007199254740993',
+    '123456789012345',
+    '1234567890123456',
+  ),
+);
+const valueText = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(sha256, length).map(([h, l]) => `{"hashes":{"sha256":"${h}"},"length":${l}}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(sha256, sha512, length)
+      .map(([h, k, l]) => `{"hashes":{"sha256":"${h}","sha512":"${k}"},"length":${l}}`),
+  },
+  { weight: 1, arbitrary: fc.tuple(sha512, length).map(([k, l]) => `{"hashes":{"sha512":"${k}"},"length":${l}}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(sha256, length, fc.constantFrom('null', '{"a":1}', '"x<y"', '[1,2]', '{"b":1,"a":2}', '1.5'))
+      .map(([h, l, c]) => `{"custom":${c},"hashes":{"sha256":"${h}"},"length":${l}}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(sha256, length, fc.integer({ min: 0, max: 9 })).map(
+      ([h, l, k]) =>
+        [
+          `{"hashes":{"sha256":"${h.slice(1)}"},"length":${l}}`, // too short
+          `{"hashes":{"sha256":"${h.slice(0, 42)}-="},"length":${l}}`, // bad character
+          `{"hashes":{"sha256":"${h}"}, "length":${l}}`, // whitespace
+          `{"length":${l},"hashes":{"sha256":"${h}"}}`, // unsorted
+          `{"hashes":{"md5":"${h}"},"length":${l}}`, // no known hash
+          `{"hashes":{"md5":"AA==","sha256":"${h}"},"length":${l}}`, // extra algorithm
+          `{"hashes":{"sha256":"${h}"},"length":${l},"x":1}`, // unknown field
+          `{"hashes":{"sha256":"${h}"}}`, // no length
+          `{"hashes":{"sha256":"${h}"},"length":${l},"length":${l}}`, // duplicate
+          `{"hashes":{"sha256":"\\u0041${h.slice(1)}"},"length":${l}}`, // escape in the digest
+        ][k] as string,
+    ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('null', '[]', '{}', '"x"', '7', '{"hashes":{"sha256":1},"length":1}') },
+);
+
+// Key texts: plain, with canonical escapes, Go wire escapes, other escapes, raw specials, astral/BMP pairs.
+const keyText = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 6 }).map((s) => wireString(s)) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }).map((s) => JSON.stringify(s)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '"tag"',
+      '"a&b<c>"',
+      '"a\\u0026b"',
+      '"\\u0041"',
+      '"\\n"',
+      '"\\/"',
+      '"q\\"q"',
+      '"b\\\\s"',
+      '"！"',
+      '"😀"',
+      '"\\ud83d\\ude00"',
+      '"\\ud800"',
+      '"__proto__"',
+      '"constructor"',
+      '"10"',
+      '"9"',
+      '""',
+      '"\u2028"',
+      '"\\u2028"',
+    ),
+  },
+);
+
+interface Outcome {
+  code?: string;
+  details?: unknown;
+  names?: string[];
+  entries?: unknown[];
+  canonical?: string;
+  json?: string;
+  count?: number;
+}
+
+function describeTargets(t: Targets): Outcome {
+  const names = t.targetNames().sort();
+  let json: string;
+  try {
+    json = Buffer.from(canonicalBytes(t.json)).toString('hex');
+  } catch (e) {
+    json = isNotaryError(e) ? e.code : 'error';
+  }
+  return {
+    names,
+    entries: names.map((n) => t.getTarget(n)),
+    canonical: Buffer.from(t.canonicalBytes()).toString('hex'),
+    json,
+    count: t.targetCount,
+  };
+}
+
+function outcome(f: () => Targets): Outcome {
+  try {
+    return describeTargets(f());
+  } catch (e) {
+    if (!isNotaryError(e)) throw e;
+    return { code: e.code, details: e.details };
+  }
+}
+
+const eager = (raw: Uint8Array) =>
+  outcome(() => {
+    const e = parseEnvelope(raw, 'targets');
+    return Targets.fromJson(e.signed, 'targets', e.canonical);
+  });
+const lazy = (raw: Uint8Array) => outcome(() => parseTargets(raw).signed);
+
+function file(entries: string): Uint8Array {
+  return utf8(
+    `{"signed":{"_type":"Targets","delegations":{"keys":{},"roles":[]},"expires":"2030-01-01T00:00:00Z",` +
+      `"targets":${entries},"version":1},"signatures":[]}`,
+  );
+}
+
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+describe('lazy targets parse agrees with the eager parse', () => {
+  it('on random entry lists, sorted or not, with duplicates and near-miss values', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(keyText, valueText), { maxLength: 12 }),
+        fc.constantFrom('sorted', 'as-is', 'sorted-dup'),
+        (pairs, order) => {
+          let list = pairs;
+          if (order !== 'as-is') {
+            // Sort by the decoded key's UTF-8 bytes (keys that do not decode keep their place at the end).
+            const dec = (k: string) => {
+              try {
+                return JSON.parse(k) as string;
+              } catch {
+                return '\uffff';
+              }
+            };
+            list = [...pairs].sort((a, b) => utf8Order(dec(a[0]), dec(b[0])));
+            if (order === 'sorted-dup' && list.length > 0) list = [...list, list[list.length - 1] as [string, string]];
+          }
+          const raw = file(`{${list.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+          expect(lazy(raw)).toEqual(eager(raw));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('on canonical maps made by the encoder (keys with escapes, astral characters)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })), sha256),
+          {
+            maxLength: 10,
+            selector: (t) => t[0],
+          },
+        ),
+        fc.nat(),
+        (pairs, len) => {
+          const obj: Record<string, unknown> = {};
+          for (const [k, h] of pairs) obj[k] = { hashes: { sha256: h }, length: len };
+          // wireString sorts keys in UTF-8 order and writes Go's wire escapes.
+          const raw = file(wireString(obj as never));
+          const l = lazy(raw);
+          expect(l).toEqual(eager(raw));
+          expect(l.code).toBeUndefined();
+          // Without control characters (written as \u00XX, not canonical) the lazy path really is taken.
+          const plain = pairs.every(([k]) => !/[\u0000-\u001f]/.test(k));
+          expect(parseEnvelope(raw, 'targets', { lazyTargets: true }).lazyTargets !== undefined).toBe(plain);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on random whitespace inserted anywhere in a canonical file', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.string({ maxLength: 5 }), sha256), { maxLength: 6, selector: (t) => t[0] }),
+        fc.nat(),
+        fc.constantFrom(' ', '\n', '\t'),
+        (pairs, at, ws) => {
+          const obj: Record<string, unknown> = {};
+          for (const [k, h] of pairs) obj[k] = { hashes: { sha256: h }, length: 1 };
+          const text = new TextDecoder().decode(file(wireString(obj as never)));
+          const cut = at % (text.length + 1);
+          const raw = utf8(text.slice(0, cut) + ws + text.slice(cut));
+          expect(lazy(raw)).toEqual(eager(raw));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
