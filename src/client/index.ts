@@ -30,6 +30,7 @@ export {
 } from './trust-pinning.js';
 export {
   type DelegationLoader,
+  type LoadAllVisitor,
   MAX_DELEGATION_DEPTH,
   MAX_DELEGATION_FANOUT,
   MAX_DELEGATIONS_LOADED,

@@ -1,5 +1,5 @@
 // A verified view of one repository after an update: top-level roles plus delegations loaded on demand, and walks.
-import { notaryError } from '../errors.js';
+import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import {
   pathAllowed,
   type Root,
@@ -41,6 +41,14 @@ export interface WalkOptions {
 
 /** What a visitor returns: `true` stops the walk. */
 export type WalkVisitor = (targets: Targets, role: WalkRole) => boolean | undefined;
+
+/** Hooks of `loadAll`. */
+export interface LoadAllVisitor {
+  /** Each delegation that verified, in download order. */
+  loaded?(name: string, targets: Targets): void;
+  /** A delegation that failed with `error`: resolve true to skip it and its subtree (as Notary's update does), false to fail. */
+  failed?(name: string, error: NotaryError): Promise<boolean> | boolean;
+}
 
 const TOP: WalkRole = Object.freeze({ name: 'targets', paths: Object.freeze(['']) });
 
@@ -175,10 +183,10 @@ export class TrustedRepository {
 
   /**
    * Loads every delegation reachable from `targets` in Notary's download order (pre-order depth-first), e.g. to
-   * warm the cache the way the Go client leaves it.
-   * @throws NotaryError as `walk`
+   * warm the cache the way the Go client leaves it, or (the signer) to have every role it may re-sign.
+   * @throws NotaryError as `walk`, unless `visitor.failed` accepts the failure
    */
-  async loadAll(): Promise<void> {
+  async loadAll(visitor: LoadAllVisitor = {}): Promise<void> {
     const stack: string[] = this.targets.delegations.roles.map((r) => r.name).reverse();
     let loaded = 0;
     while (stack.length > 0) {
@@ -188,8 +196,15 @@ export class TrustedRepository {
           details: { role: name, limit: MAX_DELEGATIONS_LOADED, reason: 'too-many' },
         });
       }
-      const r = await this.resolve(name);
+      let r: Awaited<ReturnType<TrustedRepository['resolve']>>;
+      try {
+        r = await this.resolve(name);
+      } catch (e) {
+        if (isNotaryError(e) && visitor.failed && (await visitor.failed(name, e))) continue;
+        throw e;
+      }
       if (r === undefined) continue;
+      visitor.loaded?.(name, r.targets);
       const children = r.targets.delegations.roles;
       if (children.length > MAX_DELEGATION_FANOUT) {
         throw notaryError('DELEGATION_INVALID', `${name} delegates to ${children.length} roles`, {

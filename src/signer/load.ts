@@ -2,7 +2,7 @@
 // the server does not know yet, or a fresh `init`.
 
 import type { MetadataCache } from '../client/cache.js';
-import { MAX_DELEGATIONS_LOADED, type TrustedRepository } from '../client/trusted-repository.js';
+import type { TrustedRepository } from '../client/trusted-repository.js';
 import { TrustedSet } from '../client/trusted-set.js';
 import { ROOT_MAX_BYTES, type RoleFetcher, Updater } from '../client/updater.js';
 import { toHex } from '../encoding/hex.js';
@@ -86,28 +86,14 @@ async function loadDelegations(
   into: Map<string, LoadedTargets>,
 ): Promise<Map<string, number>> {
   const invalid = new Map<string, number>();
-  const stack = repo.targets.delegations.roles.map((r) => r.name).reverse();
-  let loaded = 0;
-  while (stack.length > 0) {
-    const name = stack.pop() as string;
-    if (++loaded > MAX_DELEGATIONS_LOADED) {
-      throw notaryError('DELEGATION_INVALID', `repository has more than ${MAX_DELEGATIONS_LOADED} delegations`, {
-        details: { role: name, limit: MAX_DELEGATIONS_LOADED, reason: 'too-many' },
-      });
-    }
-    let found: Awaited<ReturnType<TrustedRepository['resolve']>>;
-    try {
-      found = await repo.resolve(name);
-    } catch (e) {
-      if (!isNotaryError(e) || exitStatusFor(e.code) !== 1) throw e;
+  await repo.loadAll({
+    loaded: (name, targets) => into.set(name, { signed: targets }),
+    failed: async (name, e) => {
+      if (exitStatusFor(e.code) !== 1) return false;
       invalid.set(name, await unverifiedVersion(ctx, repo, name));
-      continue;
-    }
-    if (found === undefined) continue;
-    into.set(name, { signed: found.targets });
-    const children = found.targets.delegations.roles;
-    for (let i = children.length - 1; i >= 0; i--) stack.push((children[i] as { name: string }).name);
-  }
+      return true;
+    },
+  });
   return invalid;
 }
 

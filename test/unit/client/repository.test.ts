@@ -90,6 +90,24 @@ describe('lookup: docker pull resolution (targets/releases, then targets)', () =
     expect((await repo.lookup('alice-only', { role: 'targets/alice' })).role).toBe('targets/alice');
   });
 
+  it('loadAll visits every delegation in download order; a visitor may skip a broken one, else it fails', async () => {
+    sim.touch('targets/releases', 60);
+    sim.publish();
+    const repo = await open(new Date(sim.now.getTime() + 120_000));
+    await expect(repo.trusted.loadAll()).rejects.toMatchObject({ code: 'EXPIRED' });
+    const loaded: string[] = [];
+    const failed: string[] = [];
+    await repo.trusted.loadAll({
+      loaded: (name) => loaded.push(name),
+      failed: (name, e) => {
+        failed.push(`${name}:${e.code}`);
+        return true;
+      },
+    });
+    expect(failed).toEqual(['targets/releases:EXPIRED']);
+    expect(loaded).toEqual(['targets/alice']);
+  });
+
   it('path restrictions: a role answers only for names under its (intersected) prefixes', async () => {
     sim.addDelegation('targets/releases', { paths: ['v'] });
     sim.addTarget('v1', 'r', 'targets/releases');
