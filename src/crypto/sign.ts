@@ -8,11 +8,10 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { notaryError } from '../errors.js';
-import { ED25519_SPKI_PREFIX, exportSpki } from './spki.js';
+import { classify, ED25519_SPKI_PREFIX, exportSpki } from './spki.js';
 import type { PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature } from './types.js';
 import { PSS_SALT_LENGTH } from './verify.js';
 
-const EC_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
 const MIN_RSA_SIGN_BITS = 2048;
 
 // Parsing PKCS#8 costs more than an ECDSA signature; a signer reuses one key for many roles' metadata.
@@ -90,34 +89,16 @@ export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
 }
 
 function fromKeyObject(k: KeyObject): PrivateKey {
-  const details = k.asymmetricKeyDetails ?? {};
-  let algorithm: PrivateKeyAlgorithm;
-  switch (k.asymmetricKeyType) {
-    case 'ec':
-      if (!EC_CURVES.has(details.namedCurve ?? '')) {
-        throw notaryError('UNSUPPORTED_KEY', `unsupported ecdsa curve ${details.namedCurve ?? 'unknown'}`, {
-          details: { curve: details.namedCurve },
-        });
-      }
-      algorithm = 'ecdsa';
-      break;
-    case 'rsa':
-      if ((details.modulusLength ?? 0) < MIN_RSA_SIGN_BITS) {
-        throw notaryError('UNSUPPORTED_KEY', `rsa keys must have at least ${MIN_RSA_SIGN_BITS} bits`, {
-          details: { bits: details.modulusLength },
-        });
-      }
-      algorithm = 'rsa';
-      break;
-    case 'ed25519':
-      algorithm = 'ed25519';
-      break;
-    default:
-      throw notaryError('UNSUPPORTED_KEY', `unsupported private key algorithm ${k.asymmetricKeyType}`, {
-        details: { algorithm: k.asymmetricKeyType },
-      });
+  const publicObject = createPublicKey(k);
+  // The same algorithm and curve rules as public keys; signing also refuses RSA keys Notary would not accept.
+  const resolved = classify(publicObject);
+  if (resolved.kind === 'rsa' && resolved.bits < MIN_RSA_SIGN_BITS) {
+    throw notaryError('UNSUPPORTED_KEY', `rsa keys must have at least ${MIN_RSA_SIGN_BITS} bits`, {
+      details: { bits: resolved.bits },
+    });
   }
-  const spki = exportSpki(createPublicKey(k));
+  const algorithm: PrivateKeyAlgorithm = resolved.kind;
+  const spki = exportSpki(publicObject);
   const publicKey: PublicKey =
     algorithm === 'ed25519'
       ? { type: 'ed25519', public: spki.slice(ED25519_SPKI_PREFIX.length) }

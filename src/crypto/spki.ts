@@ -38,7 +38,11 @@ export function resolveSpki(spki: Uint8Array): ResolvedKey {
   return classify(keyObject);
 }
 
-function classify(keyObject: KeyObject): ResolvedKey {
+/**
+ * What a node:crypto key is: ECDSA on an accepted curve, RSA or Ed25519.
+ * @throws NotaryError UNSUPPORTED_KEY for other algorithms or curves
+ */
+export function classify(keyObject: KeyObject): ResolvedKey {
   const details = keyObject.asymmetricKeyDetails ?? {};
   switch (keyObject.asymmetricKeyType) {
     case 'ec': {
