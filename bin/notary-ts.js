@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher for the bundled CLI (`npm run build` makes dist/cli; no TypeScript runtime is needed).
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
 // undici parses HTTP with a WebAssembly build of llhttp. V8 would compile it a second time in the background with
@@ -8,7 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--liftoff-only');
 
 const { main, useAgentModule } = await import('../dist/cli/main.js');
-useAgentModule(new URL('../dist/cli/undici-agent.cjs', import.meta.url).pathname);
+// A path, not URL.pathname: an install directory with spaces must not come out percent-encoded.
+useAgentModule(fileURLToPath(new URL('../dist/cli/undici-agent.cjs', import.meta.url)));
 const status = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

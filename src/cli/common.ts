@@ -1,5 +1,6 @@
 // Options every command shares: trust dir, server, config, timeout, TLS CA, passphrase sources, clock.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ClientConfig, loadClientConfig } from '../client/config.js';
@@ -74,4 +75,13 @@ export function secretsDir(env: Record<string, string | undefined>): string | un
   const d = env['NOTARY_TS_SECRETS_DIR'];
   if (d) return d;
   return existsSync('/run/secrets') ? '/run/secrets' : undefined;
+}
+
+/** A file named on the command line. @throws NotaryError INVALID_ARGUMENT when it cannot be read */
+export async function readInputFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
+  }
 }

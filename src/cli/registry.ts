@@ -1,8 +1,9 @@
 // The command table: words, usage, flags and a lazy loader per command (keeps start-up lean).
+import type { ExitStatus } from '../errors.js';
 import type { FlagSpecs, ParsedArgs } from './args.js';
 import type { CliIo } from './context.js';
 
-export type RunFn = (args: ParsedArgs, io: CliIo) => Promise<0 | 1 | 2 | 3 | 4 | 5 | 70>;
+export type RunFn = (args: ParsedArgs, io: CliIo) => Promise<ExitStatus>;
 
 export interface CommandModule {
   run: RunFn;

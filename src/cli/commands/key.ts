@@ -1,14 +1,12 @@
 // `notary-ts key list|import|export|remove|passwd`: the private key store under <trust-dir>/private.
-import { readFile, writeFile } from 'node:fs/promises';
-import { notaryError } from '../../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { type ExitStatus, notaryError } from '../../errors.js';
 import { chainPassphrases, envPassphrases, FileKeyStore, ttyPassphrases } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
-import { commonOptions, positionals } from '../common.js';
+import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
-
-type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
 
 async function openStore(args: ParsedArgs, io: CliIo) {
   const opts = commonOptions(args, io);
@@ -16,7 +14,7 @@ async function openStore(args: ParsedArgs, io: CliIo) {
   return { opts, store };
 }
 
-export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function list(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   positionals(args, []);
   const { opts, store } = await openStore(args, io);
   const { keys, problems } = await store.list();
@@ -40,7 +38,7 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function importKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function importKeys(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const files = args.positionals;
   if (files.length === 0) throw notaryError('USAGE', 'expected one or more key files to import');
   const { opts, store } = await openStore(args, io);
@@ -48,7 +46,7 @@ export async function importKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
   const gun = stringFlag(args, 'gun');
   const imported: string[] = [];
   for (const file of files) {
-    const pem = await readInput(file);
+    const pem = await readInputFile(file);
     const r = await store.importKeys(pem, {
       ...(role ? { role } : {}),
       ...(gun ? { gun } : {}),
@@ -62,7 +60,7 @@ export async function importKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function exportKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function exportKeys(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   positionals(args, []);
   const { store } = await openStore(args, io);
   const keyIds = listFlag(args, 'key');
@@ -74,7 +72,7 @@ export async function exportKeys(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function remove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [keyId] = positionals(args, ['KEY_ID']);
   const { store } = await openStore(args, io);
   const info = await store.info(keyId as string);
@@ -86,7 +84,7 @@ export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function passwd(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function passwd(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [keyId] = positionals(args, ['KEY_ID']);
   const { opts, store } = await openStore(args, io);
   // The new passphrase: NOTARY_TS_NEW_PASSPHRASE for scripts, else the terminal (asked twice).
@@ -106,12 +104,4 @@ export async function passwd(args: ParsedArgs, io: CliIo): Promise<Status> {
   await store.changePassphrase(keyId as string, source);
   io.stdout.write(`changed the passphrase of key ${keyId}\n`);
   return 0;
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (cause) {
-    throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
-  }
 }

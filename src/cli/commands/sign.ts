@@ -1,7 +1,6 @@
 // `notary-ts sign | revoke | init | add | remove | status | reset | publish`: creating and changing trust data.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { notaryError } from '../../errors.js';
+import { type ExitStatus, notaryError } from '../../errors.js';
 import {
   initRepository as initRepo,
   publish as publishRepo,
@@ -14,12 +13,10 @@ import {
   type TagInput,
 } from '../../index.js';
 import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
-import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
+import { type CommonOptions, commonOptions, positionals, readInputFile, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
-
-type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
 
 /** The signer's options from the CLI's: server, trust dir, clock, passphrases, trust pinning. */
 export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptions {
@@ -66,7 +63,7 @@ function sizeFlag(args: ParsedArgs): number {
   return size;
 }
 
-export async function sign(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function sign(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [ref] = positionals(args, ['GUN[:TAG]']);
   const opts = commonOptions(args, io);
   const from = stringFlag(args, 'from');
@@ -76,7 +73,7 @@ export async function sign(args: ParsedArgs, io: CliIo): Promise<Status> {
     const parsed = splitGunTag(ref as string, false);
     if (parsed.tag !== undefined) throw notaryError('USAGE', 'with --from, give the GUN without a tag');
     gun = parsed.gun;
-    const text = from === '-' ? await readAll(io.stdin) : await readText(from);
+    const text = from === '-' ? await readAll(io.stdin) : (await readInputFile(from)).toString('utf8');
     tags = parseTagLines(text, from === '-' ? '<stdin>' : from);
     if (tags.length === 0) throw notaryError('USAGE', `no tags in ${from}`);
   } else {
@@ -110,7 +107,7 @@ export async function sign(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function revoke(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function revoke(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [ref] = positionals(args, ['GUN[:TAG]']);
   const { gun, tag } = splitGunTag(ref as string, false);
   const opts = commonOptions(args, io);
@@ -129,7 +126,7 @@ export async function revoke(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function init(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function init(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const common = signerOptions(opts, io);
@@ -148,12 +145,12 @@ export async function init(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function add(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function add(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun, tag, file] = positionals(args, ['GUN', 'TAG', 'FILE'], 1);
   const opts = commonOptions(args, io);
   let target: TagInput;
   if (file !== undefined) {
-    const bytes = await readBytes(file);
+    const bytes = await readInputFile(file);
     target = {
       tag: tag as string,
       digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
@@ -171,7 +168,7 @@ export async function add(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function remove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun, tag] = positionals(args, ['GUN', 'TAG']);
   const opts = commonOptions(args, io);
   const roles = listFlag(args, 'roles');
@@ -186,7 +183,7 @@ export async function remove(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function status(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function status(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const entries = await stagedStatus({ gun: gun as string, trustDir: opts.trustDir });
@@ -204,7 +201,7 @@ export async function status(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function reset(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function reset(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const indices = listFlag(args, 'number').map((n) => {
@@ -217,25 +214,13 @@ export async function reset(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function publish(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function publish(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const r = await publishRepo({ ...signerOptions(opts, io), gun: gun as string });
   if (opts.json) printJson(io.stdout, { ok: true, ...r });
   else io.stdout.write(`published ${r.appliedChanges} change(s) to ${gun} (${r.roles.join(', ')})\n`);
   return 0;
-}
-
-async function readBytes(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (cause) {
-    throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
-  }
-}
-
-async function readText(file: string): Promise<string> {
-  return (await readBytes(file)).toString('utf8');
 }
 
 function readLine(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,6 +1,5 @@
 // `notary-ts key generate | signer add/remove | delegation add/remove/list | rotate`: who may sign what.
-import { readFile } from 'node:fs/promises';
-import { notaryError } from '../../errors.js';
+import { type ExitStatus, notaryError } from '../../errors.js';
 import {
   addDelegation,
   addSigner,
@@ -13,29 +12,19 @@ import {
   rotate as rotateKey,
 } from '../../index.js';
 import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
-import { commonOptions, positionals } from '../common.js';
+import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 import { signerOptions } from './sign.js';
 
-type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
-
 async function readKeys(files: string[]): Promise<PublicKey[]> {
   const keys: PublicKey[] = [];
-  for (const f of files) {
-    let pem: Buffer;
-    try {
-      pem = await readFile(f);
-    } catch (cause) {
-      throw notaryError('INVALID_ARGUMENT', `cannot read ${f}`, { cause, details: { file: f } });
-    }
-    keys.push(parsePublicKeyPem(pem));
-  }
+  for (const f of files) keys.push(parsePublicKeyPem(await readInputFile(f)));
   return keys;
 }
 
-export async function keyGenerate(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function keyGenerate(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [name] = positionals(args, ['NAME']);
   const opts = commonOptions(args, io);
   const g = await generateSignerKey({
@@ -49,7 +38,7 @@ export async function keyGenerate(args: ParsedArgs, io: CliIo): Promise<Status> 
   return 0;
 }
 
-export async function signerAdd(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function signerAdd(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [name, gun] = positionals(args, ['NAME', 'GUN']);
   const opts = commonOptions(args, io);
   const files = listFlag(args, 'key');
@@ -60,7 +49,7 @@ export async function signerAdd(args: ParsedArgs, io: CliIo): Promise<Status> {
   return 0;
 }
 
-export async function signerRemove(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function signerRemove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [name, gun] = positionals(args, ['NAME', 'GUN']);
   const opts = commonOptions(args, io);
   await removeSigner({ ...signerOptions(opts, io), gun: gun as string, name: name as string });
@@ -68,7 +57,7 @@ export async function signerRemove(args: ParsedArgs, io: CliIo): Promise<Status>
   return 0;
 }
 
-export async function delegationAdd(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function delegationAdd(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun, role, ...keyFiles] = args.positionals;
   if (!gun || !role) throw notaryError('USAGE', 'expected GUN ROLE [KEY.pem...]');
   const opts = commonOptions(args, io);
@@ -90,7 +79,7 @@ export async function delegationAdd(args: ParsedArgs, io: CliIo): Promise<Status
   return 0;
 }
 
-export async function delegationRemove(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function delegationRemove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun, role, ...keyIds] = args.positionals;
   if (!gun || !role) throw notaryError('USAGE', 'expected GUN ROLE [KEY_ID...]');
   const opts = commonOptions(args, io);
@@ -109,7 +98,7 @@ export async function delegationRemove(args: ParsedArgs, io: CliIo): Promise<Sta
   return 0;
 }
 
-export async function delegationList(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function delegationList(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const list = await listDelegations({ ...signerOptions(opts, io), gun: gun as string });
@@ -127,7 +116,7 @@ export async function delegationList(args: ParsedArgs, io: CliIo): Promise<Statu
   return 0;
 }
 
-export async function rotate(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function rotate(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun, role] = positionals(args, ['GUN', 'ROLE']);
   if (role !== 'root' && role !== 'targets' && role !== 'snapshot' && role !== 'timestamp') {
     throw notaryError('USAGE', `cannot rotate ${JSON.stringify(role)}: expected root, targets, snapshot or timestamp`);

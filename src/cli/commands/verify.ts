@@ -1,13 +1,11 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
-import { notaryError } from '../../errors.js';
+import { type ExitStatus, notaryError } from '../../errors.js';
 import { openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
 import { goTable, printJson } from '../output.js';
 import { prettyInspect } from './inspect-pretty.js';
-
-type Status = 0 | 1 | 2 | 3 | 4 | 5 | 70;
 
 async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Repository> {
   const offline = boolFlag(args, 'offline');
@@ -26,7 +24,7 @@ async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliI
   return repo;
 }
 
-export async function verify(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [ref] = positionals(args, ['GUN:TAG']);
   const { gun, tag } = splitGunTag(ref as string, true);
   const opts = commonOptions(args, io);
@@ -56,7 +54,7 @@ export async function verify(args: ParsedArgs, io: CliIo): Promise<Status> {
   }
 }
 
-export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function list(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const roles = listFlag(args, 'roles');
@@ -80,7 +78,7 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<Status> {
   }
 }
 
-export async function inspect(args: ParsedArgs, io: CliIo): Promise<Status> {
+export async function inspect(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const refs = args.positionals;
   if (refs.length === 0) throw notaryError('USAGE', 'expected GUN[:TAG]...');
   const opts = commonOptions(args, io);
