@@ -10,6 +10,7 @@ import {
   wireString,
 } from '../../src/canonical/index.js';
 import { isNotaryError } from '../../src/errors.js';
+import { toJsonObject } from '../helpers/json-object.js';
 
 // The fast encoder (hand-written UTF-8, insertion sort for small objects, wire form derived from the canonical
 // bytes) against a deliberately naive reference: string escapes by regex, keys sorted by Buffer.compare of their
@@ -69,12 +70,6 @@ const { json } = fc.letrec<{ json: JsonValue }>((tie) => ({
     fc.dictionary(text, tie('json'), { maxKeys: 20 }).map(toJsonObject),
   ),
 }));
-
-function toJsonObject(o: Record<string, JsonValue>): JsonObject {
-  const out: JsonObject = Object.create(null);
-  for (const k of Object.keys(o)) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true });
-  return out;
-}
 
 function hasLoneSurrogate(s: string): boolean {
   return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);

@@ -12,6 +12,7 @@ import {
   wireString,
 } from '../../src/canonical/index.js';
 import { utf8 } from '../../src/encoding/utf8.js';
+import { toJsonObject } from '../helpers/json-object.js';
 
 // Strings mixing the characters that matter: astral vs U+E000–U+FFFF ordering, HTML escapes, JSON escapes, raw
 // control characters, plus arbitrary code points.
@@ -55,13 +56,6 @@ const { json } = fc.letrec<{ json: JsonValue }>((tie) => ({
     fc.dictionary(text, tie('json'), { maxKeys: 6 }).map(toJsonObject),
   ),
 }));
-
-function toJsonObject(o: Record<string, JsonValue>): JsonObject {
-  // fc.dictionary builds `{}` objects; `__proto__` keys must be defined, not assigned.
-  const out: JsonObject = Object.create(null);
-  for (const k of Object.keys(o)) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true });
-  return out;
-}
 
 /** A copy with every object's keys inserted in a different order. */
 function reinsert(v: JsonValue, seed: number): JsonValue {

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandWords, intFlag, parseCommandLine, parseDuration } from '../../../src/cli/args.js';
-import { isNotaryError } from '../../../src/errors.js';
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isNotaryError(e) ? e.code : 'NOT_NOTARY';
-  }
-  return undefined;
-}
+import { thrownCode } from '../../helpers/error-code.js';
 
 describe('command words', () => {
   it('skips global flags and their values wherever they appear', () => {
@@ -37,8 +28,8 @@ describe('flag parsing', () => {
   });
 
   it('unknown flags and missing values are USAGE errors', () => {
-    expect(code(() => parseCommandLine(['--nope'], {}))).toBe('USAGE');
-    expect(code(() => parseCommandLine(['--server'], {}))).toBe('USAGE');
+    expect(thrownCode(() => parseCommandLine(['--nope'], {}))).toBe('USAGE');
+    expect(thrownCode(() => parseCommandLine(['--server'], {}))).toBe('USAGE');
   });
 
   it('durations', () => {
@@ -46,15 +37,16 @@ describe('flag parsing', () => {
     expect(parseDuration('1m30s')).toBe(90_000);
     expect(parseDuration('250ms')).toBe(250);
     expect(parseDuration('2')).toBe(2000);
-    for (const bad of ['', 's', '10x', '-1s', '0s', '1s garbage']) expect(code(() => parseDuration(bad))).toBe('USAGE');
+    for (const bad of ['', 's', '10x', '-1s', '0s', '1s garbage'])
+      expect(thrownCode(() => parseDuration(bad))).toBe('USAGE');
   });
 
   it('integer flags', () => {
     const a = parseCommandLine(['--threshold', '2'], { threshold: { type: 'string', description: '' } });
     expect(intFlag(a, 'threshold', 1)).toBe(2);
     const b = parseCommandLine(['--threshold', '0'], { threshold: { type: 'string', description: '' } });
-    expect(code(() => intFlag(b, 'threshold', 1))).toBe('USAGE');
+    expect(thrownCode(() => intFlag(b, 'threshold', 1))).toBe('USAGE');
     const c = parseCommandLine(['--threshold', '1e3'], { threshold: { type: 'string', description: '' } });
-    expect(code(() => intFlag(c, 'threshold', 1))).toBe('USAGE');
+    expect(thrownCode(() => intFlag(c, 'threshold', 1))).toBe('USAGE');
   });
 });

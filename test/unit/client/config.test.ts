@@ -3,18 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadClientConfig, parseClientConfig } from '../../../src/client/config.js';
-import { isNotaryError } from '../../../src/errors.js';
+import { thrownCode } from '../../helpers/error-code.js';
 
 const ID = 'a'.repeat(64);
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return isNotaryError(e) ? e.code : 'NOT_NOTARY';
-  }
-  return undefined;
-}
 
 describe('notary client config', () => {
   it('reads trust dir, remote server and trust pinning; paths resolve against the file and ~', () => {
@@ -65,15 +56,15 @@ describe('notary client config', () => {
       { trust_pinning: { ca: { g: 5 } } },
       { trust_pinning: { disable_tofu: 'true' } },
     ]) {
-      expect(code(() => parseClientConfig(bad as never))).toBe('INVALID_CONFIG');
+      expect(thrownCode(() => parseClientConfig(bad as never))).toBe('INVALID_CONFIG');
     }
   });
 
   it('unreadable and non-JSON files are INVALID_CONFIG', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
-    expect(code(() => loadClientConfig(join(dir, 'missing.json')))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => loadClientConfig(join(dir, 'missing.json')))).toBe('INVALID_CONFIG');
     writeFileSync(join(dir, 'bad.json'), '{"trust_dir": "a", "trust_dir": "b"}');
-    expect(code(() => loadClientConfig(join(dir, 'bad.json')))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => loadClientConfig(join(dir, 'bad.json')))).toBe('INVALID_CONFIG');
     writeFileSync(join(dir, 'ok.json'), '{"trust_dir": "t"}');
     expect(loadClientConfig(join(dir, 'ok.json')).trustDir).toBe(join(dir, 't'));
   });
