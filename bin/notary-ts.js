@@ -8,6 +8,26 @@ import { setFlagsFromString } from 'node:v8';
 // handful of requests. The baseline (Liftoff) code is plenty for that. Must be set before undici is loaded.
 setFlagsFromString('--liftoff-only');
 
+// A reader that closes early (`| head -1`) ends us as it ends any Unix tool: quietly, by SIGPIPE (status 141 in a
+// shell). Node ignores SIGPIPE, so the default action is restored only now, never while sockets are in use.
+function brokenPipe(err) {
+  if (err?.code !== 'EPIPE') throw err;
+  process.on('SIGPIPE', () => {});
+  process.removeAllListeners('SIGPIPE'); // the last listener gone, libuv restores the default action
+  process.kill(process.pid, 'SIGPIPE');
+  process.exit(141); // only if the signal did not end us
+}
+process.stdout.on('error', brokenPipe);
+process.stderr.on('error', brokenPipe);
+
+/** Resolves once everything written to `stream` has reached the OS (pipe writes past its buffer are queued). */
+function flushed(stream) {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableLength === 0) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
 const { main, useAgentModule } = await import('../dist/cli/main.js');
 // A path, not URL.pathname: an install directory with spaces must not come out percent-encoded.
 useAgentModule(fileURLToPath(new URL('../dist/cli/undici-agent.cjs', import.meta.url)));
@@ -17,6 +37,7 @@ const status = await main(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
 });
-// Exit at once rather than waiting for idle keep-alive sockets and timers. Writes to files and pipes are
-// synchronous on POSIX, so no output is lost.
+// Wait until the output is flushed, however slow the reader, then exit at once rather than waiting for idle
+// keep-alive sockets and timers.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(status);
