@@ -1,8 +1,9 @@
 // Interop harness for the real Go Notary: availability gate, a notary-server per suite, the notary CLI runner,
 // and re-exports of the other helpers (temp dirs, token auth, mutating proxy) so tests import from one place.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 import { freePort } from './free-port.js';
@@ -103,6 +104,13 @@ export interface NotaryServerOptions {
   logLevel?: string;
   /** Milliseconds to wait for the health endpoint (default 15000). */
   startTimeoutMs?: number;
+  /**
+   * Serve HTTPS: `cert` is the server's certificate file (a chain file sends the intermediate too), `key` its key,
+   * `ca` the CA file the harness trusts for its own health checks and `get` (e.g. `createPki().server`).
+   */
+  tls?: { cert: string; key: string; ca: string };
+  /** Last say over the server config (e.g. a remote `trust_service`, another storage backend). */
+  configure?: (config: Record<string, unknown>) => void;
 }
 
 export interface HttpResult {
@@ -112,7 +120,7 @@ export interface HttpResult {
 }
 
 export interface NotaryServer {
-  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`), no trailing slash. */
   readonly url: string;
   readonly port: number;
   /** Temp dir holding the config (and auth certs). */
@@ -136,10 +144,17 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** Minimal GET with node:http (no keep-alive so nothing lingers after a test). */
-export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpResult> {
+/** Minimal GET with node:http(s) (no keep-alive so nothing lingers after a test); `ca` is a PEM file for https. */
+export function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+  ca?: string,
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'GET', headers, agent: false, timeout: timeoutMs }, (res) => {
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const tls = ca === undefined ? {} : { ca: readFileSync(ca, 'utf8') };
+    const req = request(url, { method: 'GET', headers, agent: false, timeout: timeoutMs, ...tls }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -169,16 +184,20 @@ export async function startNotaryServer(opts: NotaryServerOptions = {}): Promise
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = await freePort();
     const config: Record<string, unknown> = {
-      server: { http_addr: `127.0.0.1:${port}` },
+      server: {
+        http_addr: `127.0.0.1:${port}`,
+        ...(opts.tls ? { tls_cert_file: opts.tls.cert, tls_key_file: opts.tls.key } : {}),
+      },
       trust_service: { type: 'local', key_algorithm: 'ecdsa' },
       logging: { level: opts.logLevel ?? 'error' },
       storage: { backend: opts.storage ?? 'memory' },
     };
     if (auth) config.auth = auth.config;
+    opts.configure?.(config);
     const configPath = join(dir, `server-${port}.json`);
     writeFileSync(configPath, JSON.stringify(config, null, 2));
     try {
-      return await launch(dir, configPath, port, auth, opts.startTimeoutMs ?? 15_000);
+      return await launch(dir, configPath, port, auth, opts.startTimeoutMs ?? 15_000, opts.tls?.ca);
     } catch (e) {
       lastError = e;
     }
@@ -193,6 +212,7 @@ async function launch(
   port: number,
   auth: TokenAuthority | undefined,
   startTimeoutMs: number,
+  ca: string | undefined,
 ): Promise<NotaryServer> {
   const child = spawn(SERVER_BIN, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
@@ -226,7 +246,7 @@ async function launch(
     watchdog.kill('SIGKILL');
   };
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) {
@@ -234,7 +254,7 @@ async function launch(
       throw new Error(`notary-server exited during start-up (port ${port}):\n${log}`);
     }
     try {
-      const r = await httpGet(`${url}/_notary_server/health`, {}, 1000);
+      const r = await httpGet(`${url}/_notary_server/health`, {}, 1000, ca);
       if (r.status === 200) break;
     } catch {
       // not listening yet
@@ -260,7 +280,12 @@ async function launch(
     },
     metadataUrl: (gun, file) => `${url}/v2/${gun}/_trust/tuf/${file}`,
     get: (path, o = {}) =>
-      httpGet(`${url}${path}`, { ...(o.headers ?? {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) }),
+      httpGet(
+        `${url}${path}`,
+        { ...(o.headers ?? {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
+        10_000,
+        ca,
+      ),
     logs: () => log,
     stop() {
       stopped ??= (async () => {
