@@ -25,3 +25,6 @@ const agent = await rolldown({
 });
 await agent.write({ file: 'dist/cli/undici-agent.cjs', format: 'cjs' });
 await agent.close();
+
+// The unbundled CLI modules were only the bundler's input: nothing loads them, and the package should not ship them.
+await rm('dist/src/cli', { recursive: true, force: true });
