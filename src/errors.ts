@@ -1,69 +1,79 @@
 // The single error type of notary-ts: a stable string code, a lowercase message, structured details and a cause.
 
 /**
- * Every code notary-ts raises. Append-only: a code, once published, keeps its meaning.
- * Grouped by the CLI exit status they map to (see `exitStatusFor`).
+ * Every code notary-ts raises, with its category. Append-only: a code, once published, keeps its meaning and category.
+ * To add one, append `NEW_CODE: '<category>',` (with a one-line TSDoc) at the end.
  */
 export const ERROR_CODES = {
-  // 1: trust failure, a possible attack
-  BAD_SIGNATURE: 1,
-  THRESHOLD_NOT_MET: 1,
-  INVALID_KEY_ID: 1,
-  HASH_MISMATCH: 1,
-  LENGTH_MISMATCH: 1,
-  RESPONSE_TOO_LARGE: 1,
-  ROLLBACK: 1,
-  FORK: 1,
-  EXPIRED: 1,
-  PINNING_FAILED: 1,
-  BAD_CERTIFICATE: 1,
-  ROOT_ROTATION_FAILED: 1,
-  INVALID_METADATA: 1,
-  INVALID_JSON: 1,
-  NON_CANONICAL: 1,
-  DELEGATION_MISSING: 1,
-  DELEGATION_INVALID: 1,
-  SIGNER_MISMATCH: 1,
-  CACHE_CORRUPT: 1,
-  // 2: usage error
-  USAGE: 2,
-  INVALID_GUN: 2,
-  INVALID_ARGUMENT: 2,
-  INVALID_CONFIG: 2,
-  // 3: not found
-  REPOSITORY_NOT_FOUND: 3,
-  METADATA_NOT_FOUND: 3,
-  TARGET_NOT_FOUND: 3,
-  ROLE_NOT_FOUND: 3,
-  OFFLINE_NO_CACHE: 3,
-  // 4: remote unavailable
-  NETWORK: 4,
-  TIMEOUT: 4,
-  SERVER_ERROR: 4,
-  UNAUTHORIZED: 4,
-  BAD_RESPONSE: 4,
-  SERVER_REJECTED: 4,
-  VERSION_CONFLICT: 4,
-  // 5: key or passphrase problem
-  KEY_NOT_FOUND: 5,
-  WRONG_PASSPHRASE: 5,
-  PASSPHRASE_REQUIRED: 5,
-  PASSPHRASE_RETRIES_EXCEEDED: 5,
-  BAD_KEY_FILE: 5,
-  UNSUPPORTED_KEY: 5,
-  KEY_EXISTS: 5,
-  // 70: internal
-  INTERNAL: 70,
-  IO: 70,
+  // trust: a verification failure, a possible attack
+  BAD_SIGNATURE: 'trust',
+  THRESHOLD_NOT_MET: 'trust',
+  INVALID_KEY_ID: 'trust',
+  HASH_MISMATCH: 'trust',
+  LENGTH_MISMATCH: 'trust',
+  RESPONSE_TOO_LARGE: 'trust',
+  ROLLBACK: 'trust',
+  FORK: 'trust',
+  EXPIRED: 'trust',
+  PINNING_FAILED: 'trust',
+  BAD_CERTIFICATE: 'trust',
+  ROOT_ROTATION_FAILED: 'trust',
+  INVALID_METADATA: 'trust',
+  INVALID_JSON: 'trust',
+  NON_CANONICAL: 'trust',
+  DELEGATION_MISSING: 'trust',
+  DELEGATION_INVALID: 'trust',
+  SIGNER_MISMATCH: 'trust',
+  CACHE_CORRUPT: 'trust',
+  // usage: usage error
+  USAGE: 'usage',
+  INVALID_GUN: 'usage',
+  INVALID_ARGUMENT: 'usage',
+  INVALID_CONFIG: 'usage',
+  // not-found: not found
+  REPOSITORY_NOT_FOUND: 'not-found',
+  METADATA_NOT_FOUND: 'not-found',
+  TARGET_NOT_FOUND: 'not-found',
+  ROLE_NOT_FOUND: 'not-found',
+  OFFLINE_NO_CACHE: 'not-found',
+  // remote: remote unavailable
+  NETWORK: 'remote',
+  TIMEOUT: 'remote',
+  SERVER_ERROR: 'remote',
+  UNAUTHORIZED: 'remote',
+  BAD_RESPONSE: 'remote',
+  SERVER_REJECTED: 'remote',
+  VERSION_CONFLICT: 'remote',
+  // key: key or passphrase problem
+  KEY_NOT_FOUND: 'key',
+  WRONG_PASSPHRASE: 'key',
+  PASSPHRASE_REQUIRED: 'key',
+  PASSPHRASE_RETRIES_EXCEEDED: 'key',
+  BAD_KEY_FILE: 'key',
+  UNSUPPORTED_KEY: 'key',
+  KEY_EXISTS: 'key',
+  // internal: a bug or a local I/O failure
+  INTERNAL: 'internal',
+  IO: 'internal',
   // appended
   /** `init` of a GUN that already has trust data (cached root or on the server): nothing is overwritten. */
-  REPOSITORY_EXISTS: 2,
-} as const;
+  REPOSITORY_EXISTS: 'usage',
+} as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;
 
-/** Exit statuses of the CLI (documented in README and SPEC.md). */
-export type ExitStatus = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+/**
+ * What kind of failure a code is, for programs that branch on it (the CLI maps categories to exit statuses):
+ * `trust` a verification failure, possibly an attack; `usage` bad input from the caller; `not-found` absent
+ * repository, role, target or cache; `remote` the server or network failed; `key` a key or passphrase problem;
+ * `internal` a bug or a local I/O failure.
+ */
+export type ErrorCategory = 'trust' | 'usage' | 'not-found' | 'remote' | 'key' | 'internal';
+
+/** The category of a code. */
+export function categoryOf(code: NotaryErrorCode): ErrorCategory {
+  return ERROR_CODES[code];
+}
 
 const BRAND = Symbol.for('notary-ts.NotaryError');
 
@@ -85,8 +95,9 @@ export class NotaryError extends Error {
     this.details = options.details ?? {};
   }
 
-  get exitStatus(): ExitStatus {
-    return exitStatusFor(this.code);
+  /** The code's category (see `ErrorCategory`). */
+  get category(): ErrorCategory {
+    return categoryOf(this.code);
   }
 
   toJSON(): { ok: false; code: NotaryErrorCode; message: string; details: Record<string, unknown> } {
@@ -98,10 +109,6 @@ export class NotaryError extends Error {
 export function isNotaryError(e: unknown, code?: NotaryErrorCode): e is NotaryError {
   const ok = typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
   return ok && (code === undefined || (e as NotaryError).code === code);
-}
-
-export function exitStatusFor(code: NotaryErrorCode): ExitStatus {
-  return ERROR_CODES[code];
 }
 
 /** Shorthand used throughout: `throw notaryError('ROLLBACK', '...', { details })`. */

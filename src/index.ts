@@ -13,9 +13,9 @@ export type {
   SignatureMethod,
 } from './crypto/types.js';
 export {
+  categoryOf,
   ERROR_CODES,
-  type ExitStatus,
-  exitStatusFor,
+  type ErrorCategory,
   isNotaryError,
   NotaryError,
   type NotaryErrorCode,

@@ -1,7 +1,8 @@
 // CLI entry: finds the command, parses its flags, runs it lazily imported, maps errors to exit statuses.
-import { type ExitStatus, notaryError } from '../errors.js';
+import { notaryError } from '../errors.js';
 import { boolFlag, commandWords, GLOBAL_FLAGS, type ParsedArgs, parseCommandLine } from './args.js';
 import type { CliIo } from './context.js';
+import { type ExitStatus, exitStatusFor } from './exit-status.js';
 import { asNotaryError, printError } from './output.js';
 import { COMMANDS, type CommandEntry } from './registry.js';
 
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
   } catch (e) {
     const err = asNotaryError(e);
     printError(err, json, io.stderr, io.env['NOTARY_TS_DEBUG'] === '1');
-    return err.exitStatus;
+    return exitStatusFor(err.code);
   }
 }
 

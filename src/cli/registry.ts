@@ -1,7 +1,8 @@
 // The command table: words, usage, flags and a lazy loader per command (keeps start-up lean).
-import type { ExitStatus } from '../errors.js';
+
 import type { FlagSpecs, ParsedArgs } from './args.js';
 import type { CliIo } from './context.js';
+import type { ExitStatus } from './exit-status.js';
 
 export type RunFn = (args: ParsedArgs, io: CliIo) => Promise<ExitStatus>;
 

@@ -1,7 +1,7 @@
 // The I/O shell around TrustedSet: Notary's bootstrap + update + root-rotation recovery, fetching and caching.
 import { bytesEqual } from '../encoding/bytes.js';
 import { toHex } from '../encoding/hex.js';
-import { exitStatusFor, isNotaryError, type NotaryError, notaryError } from '../errors.js';
+import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
 import { emptyTrustPinning, type TrustPinning } from './config.js';
@@ -58,7 +58,7 @@ interface Run {
 
 /** True for errors that say the data is untrustworthy (exit status 1): worth looking for a newer root. */
 function isTrustFailure(e: unknown): e is NotaryError {
-  return isNotaryError(e) && exitStatusFor(e.code) === 1;
+  return isNotaryError(e) && e.category === 'trust';
 }
 
 /**

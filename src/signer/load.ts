@@ -6,7 +6,7 @@ import type { TrustedRepository } from '../client/trusted-repository.js';
 import { TrustedSet } from '../client/trusted-set.js';
 import { ROOT_MAX_BYTES, type RoleFetcher, Updater } from '../client/updater.js';
 import { toHex } from '../encoding/hex.js';
-import { exitStatusFor, isNotaryError, notaryError } from '../errors.js';
+import { isNotaryError, notaryError } from '../errors.js';
 import { checkHashes } from '../metadata/check-hashes.js';
 import { parseSnapshot, parseTargets, type SignedMetadata } from '../metadata/signed-metadata.js';
 import type { Snapshot } from '../metadata/snapshot.js';
@@ -89,7 +89,7 @@ async function loadDelegations(
   await repo.loadAll({
     loaded: (name, targets) => into.set(name, { signed: targets }),
     failed: async (name, e) => {
-      if (exitStatusFor(e.code) !== 1) return false;
+      if (e.category !== 'trust') return false;
       invalid.set(name, await unverifiedVersion(ctx, repo, name));
       return true;
     },

@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { exitStatusFor } from '../../src/cli/exit-status.js';
 import { MetadataCache, openRepository } from '../../src/client/index.js';
 import { bytesEqual } from '../../src/encoding/bytes.js';
-import { exitStatusFor, isNotaryError, type NotaryErrorCode } from '../../src/errors.js';
+import { isNotaryError, type NotaryErrorCode } from '../../src/errors.js';
 import {
   describeInterop,
   httpGet,

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, exitStatusFor, isNotaryError, NotaryError, notaryError } from '../../src/errors.js';
+import { EXIT_STATUS_BY_CATEGORY, exitStatusFor } from '../../src/cli/exit-status.js';
+import { categoryOf, ERROR_CODES, isNotaryError, NotaryError, notaryError } from '../../src/errors.js';
 
 describe('NotaryError', () => {
-  it('carries code, details, cause and maps to an exit status', () => {
+  it('carries code, category, details and cause', () => {
     const cause = new Error('inner');
     const e = notaryError('ROLLBACK', 'timestamp version 1 is lower than 2', { details: { role: 'timestamp' }, cause });
     expect(e).toBeInstanceOf(NotaryError);
     expect(e.code).toBe('ROLLBACK');
+    expect(e.category).toBe('trust');
     expect(e.details).toEqual({ role: 'timestamp' });
     expect(e.cause).toBe(cause);
-    expect(e.exitStatus).toBe(1);
     expect(e.toJSON()).toMatchObject({ ok: false, code: 'ROLLBACK' });
   });
 
@@ -26,12 +27,27 @@ describe('NotaryError', () => {
     expect(isNotaryError(new Error('x'))).toBe(false);
     expect(isNotaryError(null)).toBe(false);
   });
+});
 
-  it('every code maps to a documented exit status', () => {
-    const allowed = new Set([1, 2, 3, 4, 5, 70]);
+describe('categories', () => {
+  it('every code has one of the six categories', () => {
+    const allowed = new Set(['trust', 'usage', 'not-found', 'remote', 'key', 'internal']);
     for (const code of Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]) {
-      expect(allowed.has(exitStatusFor(code))).toBe(true);
+      expect(allowed.has(categoryOf(code))).toBe(true);
     }
+    expect(categoryOf('BAD_SIGNATURE')).toBe('trust');
+    expect(categoryOf('INVALID_GUN')).toBe('usage');
+    expect(categoryOf('TARGET_NOT_FOUND')).toBe('not-found');
+    expect(categoryOf('NETWORK')).toBe('remote');
+    expect(categoryOf('WRONG_PASSPHRASE')).toBe('key');
+    expect(categoryOf('IO')).toBe('internal');
+  });
+});
+
+describe('CLI exit statuses (the only category → status map)', () => {
+  it('keeps the documented statuses: trust 1, usage 2, not-found 3, remote 4, key 5, internal 70', () => {
+    expect(EXIT_STATUS_BY_CATEGORY).toEqual({ trust: 1, usage: 2, 'not-found': 3, remote: 4, key: 5, internal: 70 });
+    expect(exitStatusFor('ROLLBACK')).toBe(1);
     expect(exitStatusFor('USAGE')).toBe(2);
     expect(exitStatusFor('TARGET_NOT_FOUND')).toBe(3);
     expect(exitStatusFor('NETWORK')).toBe(4);

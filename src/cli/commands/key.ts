@@ -1,10 +1,11 @@
 // `notary-ts key list|import|export|remove|passwd`: the private key store under <trust-dir>/private.
 import { writeFile } from 'node:fs/promises';
-import { type ExitStatus, notaryError } from '../../errors.js';
+import { notaryError } from '../../errors.js';
 import { chainPassphrases, envPassphrases, FileKeyStore, ttyPassphrases } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
+import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 

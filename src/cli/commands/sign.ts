@@ -1,6 +1,6 @@
 // `notary-ts sign | revoke | init | add | remove | status | reset | publish`: creating and changing trust data.
 import { createHash } from 'node:crypto';
-import { type ExitStatus, notaryError } from '../../errors.js';
+import { notaryError } from '../../errors.js';
 import {
   initRepository as initRepo,
   publish as publishRepo,
@@ -15,6 +15,7 @@ import {
 import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { type CommonOptions, commonOptions, positionals, readInputFile, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
+import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 

@@ -1,5 +1,5 @@
 // `notary-ts key generate | signer add/remove | delegation add/remove/list | rotate`: who may sign what.
-import { type ExitStatus, notaryError } from '../../errors.js';
+import { notaryError } from '../../errors.js';
 import {
   addDelegation,
   addSigner,
@@ -14,6 +14,7 @@ import {
 import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
+import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 import { signerOptions } from './sign.js';

@@ -1,9 +1,10 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
-import { type ExitStatus, notaryError } from '../../errors.js';
+import { notaryError } from '../../errors.js';
 import { openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
+import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { prettyInspect } from './inspect-pretty.js';
 
