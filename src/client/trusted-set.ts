@@ -59,7 +59,8 @@ export class TrustedSet {
   #root: Loaded<Root>;
   #timestamp: Loaded<Timestamp> | undefined;
   #snapshot: Loaded<Snapshot> | undefined;
-  #priorSnapshot: Snapshot | undefined;
+  /** Delegations the previously trusted snapshot listed and the new one does not (5.5.5). */
+  #vanished: ReadonlySet<string> = new Set();
   #targets: Loaded<Targets> | undefined;
   readonly #delegations = new Map<string, Loaded<Targets>>();
   readonly #nowNs: bigint;
@@ -108,9 +109,13 @@ export class TrustedSet {
     return this.#delegations;
   }
 
-  /** True when the previously trusted (cached) snapshot listed `role`: the role existed before. */
-  listedByPriorSnapshot(role: string): boolean {
-    return this.#priorSnapshot?.meta.has(role) === true;
+  /**
+   * Delegations the previously trusted (cached) snapshot listed that the new snapshot no longer lists, sorted. Each
+   * is acceptable only once its parent, loaded, no longer delegates to it (see `updateTargets`); the updater loads
+   * their ancestors before it caches anything.
+   */
+  vanishedDelegations(): string[] {
+    return [...this.#vanished].sort();
   }
 
   /** True when the trusted root has expired at `now` (it can then only serve to verify its successor). */
@@ -174,7 +179,8 @@ export class TrustedSet {
   /**
    * §5.5 snapshot: exact length and hashes from the timestamp (5.5.2, mix-and-match), threshold (5.5.3), rollback
    * and fork against the prior snapshot (5.5.4), expiry (5.5.6), and, as Notary's builder does, the root it lists
-   * must be the trusted root's exact bytes (else HASH_MISMATCH: the caller then looks for a newer root).
+   * must be the trusted root's exact bytes (else HASH_MISMATCH: the caller then looks for a newer root). The
+   * delegations the prior snapshot listed and this one does not are remembered (5.5.5, see `vanishedDelegations`).
    * @throws NotaryError LENGTH_MISMATCH, HASH_MISMATCH, INVALID_JSON, INVALID_METADATA, THRESHOLD_NOT_MET,
    *   INVALID_KEY_ID, ROLLBACK, FORK, EXPIRED
    */
@@ -189,16 +195,17 @@ export class TrustedSet {
     this.#checkExpiry(file.signed);
     const rootMeta = file.signed.getMeta('root');
     if (rootMeta !== undefined) checkBytes(this.#root.raw, rootMeta, 'root');
-    this.#priorSnapshot = priorFile?.signed;
+    this.#vanished = vanishedRoles(priorFile?.signed, file.signed);
     this.#snapshot = file;
     return file;
   }
 
   /**
    * §5.6 top-level targets: length and hashes from the snapshot (5.6.2), threshold of the root's targets keys
-   * (5.6.3), rollback/fork against the prior copy (5.6.4), expiry (5.6.5).
+   * (5.6.3), rollback/fork against the prior copy (5.6.4), expiry (5.6.5), and no delegation it lists may have
+   * vanished from the snapshot (5.5.5).
    * @throws NotaryError LENGTH_MISMATCH, HASH_MISMATCH, INVALID_JSON, INVALID_METADATA, THRESHOLD_NOT_MET,
-   *   INVALID_KEY_ID, ROLLBACK, FORK, EXPIRED
+   *   INVALID_KEY_ID, ROLLBACK, FORK, EXPIRED, DELEGATION_MISSING
    */
   updateTargets(bytes: Uint8Array, prior?: Prior): Loaded<Targets> {
     const sn = this.#requireSnapshot('targets');
@@ -209,6 +216,7 @@ export class TrustedSet {
     this.#verify(file, 'targets');
     this.#checkPrior(file, prior, (b) => this.#tryVerify((x) => parseTargets(x, 'targets'), b, 'targets'));
     this.#checkExpiry(file.signed);
+    this.#checkNoneVanished(file.signed);
     this.#targets = file;
     return file;
   }
@@ -217,7 +225,7 @@ export class TrustedSet {
    * §5.6 for a delegated role: the parent (already loaded) must list it; the snapshot must list its file
    * (DELEGATION_MISSING otherwise: Notary silently skips such roles); length and hashes from the snapshot;
    * threshold of the keys its parent gives it; x509 delegation keys must be acceptable certificates (Notary
-   * `GetDelegationRole`); rollback/fork; expiry.
+   * `GetDelegationRole`); rollback/fork; expiry; none of its own delegations vanished from the snapshot (5.5.5).
    * @throws NotaryError DELEGATION_MISSING, DELEGATION_INVALID, LENGTH_MISMATCH, HASH_MISMATCH, INVALID_JSON,
    *   INVALID_METADATA, THRESHOLD_NOT_MET, INVALID_KEY_ID, ROLLBACK, FORK, EXPIRED
    */
@@ -257,6 +265,7 @@ export class TrustedSet {
       ),
     );
     this.#checkExpiry(file.signed);
+    this.#checkNoneVanished(file.signed);
     this.#delegations.set(name, file);
     return file;
   }
@@ -319,6 +328,21 @@ export class TrustedSet {
     return old;
   }
 
+  /**
+   * 5.5.5: every targets file the trusted snapshot listed must still be listed by the new one. Relaxed as Notary
+   * needs it: a role its parent no longer delegates to may go (removing a delegation drops its snapshot entry).
+   * A role that is still delegated but gone is a snapshot-key holder hiding a signer: refused, so the caller caches
+   * nothing and the next run, whose prior is still the old snapshot, refuses again.
+   */
+  #checkNoneVanished(targets: Targets): void {
+    for (const d of targets.delegations.roles) {
+      if (!this.#vanished.has(d.name)) continue;
+      throw notaryError('DELEGATION_MISSING', `${d.name} is still delegated by ${targets.role} but left the snapshot`, {
+        details: { role: d.name, parent: targets.role, reason: 'vanished' },
+      });
+    }
+  }
+
   #isExpired(m: MetadataBase): boolean {
     // Exact nanoseconds: `expires ≤ now` is expired (Go: `expires.Before(now)`, one instant laxer).
     return m.expires.epochNs <= this.#nowNs;
@@ -331,6 +355,14 @@ export class TrustedSet {
       });
     }
   }
+}
+
+/** Delegated roles (`targets/…`) `prior` lists and `next` does not. */
+function vanishedRoles(prior: Snapshot | undefined, next: Snapshot): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (prior === undefined) return out;
+  for (const name of prior.meta.keys()) if (name.startsWith('targets/') && !next.meta.has(name)) out.add(name);
+  return out;
 }
 
 /** Exact length then hashes (Notary checks hashes only and uses the length as a download cap). */

@@ -242,6 +242,29 @@ export class Updater {
     writes.push(...(await this.#loadChild(set, 'snapshot', snMeta, run)));
     const tMeta = set.snapshot?.signed.getMeta('targets') as FileMeta;
     writes.push(...(await this.#loadChild(set, 'targets', tMeta, run)));
+    for (const name of set.vanishedDelegations()) writes.push(...(await this.#loadAncestors(set, name, run)));
+    return writes;
+  }
+
+  /**
+   * A delegation left the snapshot: load its ancestors now, before anything is cached, so the trusted set can
+   * tell a removed delegation (its parent dropped it: fine) from a hidden one (still delegated: DELEGATION_MISSING).
+   * Caching the new snapshot first would lose what the old one said, and the next run would accept the hiding.
+   * An ancestor that is itself absent from the snapshot delegates nothing (it vanished too, and is checked on its
+   * own, or it never had a file).
+   */
+  async #loadAncestors(set: TrustedSet, name: string, run: Run): Promise<CacheEntry[]> {
+    const writes: CacheEntry[] = [];
+    const segments = name.split('/');
+    for (let i = 2; i < segments.length; i++) {
+      const ancestor = segments.slice(0, i).join('/');
+      if (set.delegations.has(ancestor)) continue;
+      const parent = ancestor.slice(0, ancestor.lastIndexOf('/'));
+      const parentFile = parent === 'targets' ? set.targets : set.delegations.get(parent);
+      const meta = set.snapshot?.signed.getMeta(ancestor);
+      if (parentFile?.signed.delegation(ancestor) === undefined || meta === undefined) return writes;
+      writes.push(...(await this.#loadChild(set, ancestor, meta, run)));
+    }
     return writes;
   }
 
@@ -291,11 +314,10 @@ export class Updater {
   async #loadDelegation(set: TrustedSet, name: string, run: Run): Promise<SignedMetadata<Targets> | undefined> {
     const meta = set.snapshot?.signed.getMeta(name);
     if (meta === undefined) {
-      const policy = this.#o.missingDelegations ?? 'new-is-empty';
-      const vanished = set.listedByPriorSnapshot(name);
-      if (policy === 'new-is-empty' && !vanished) return undefined;
+      // A role that vanished while still delegated never gets here: its parent's load refused it (5.5.5).
+      if ((this.#o.missingDelegations ?? 'new-is-empty') === 'new-is-empty') return undefined;
       throw notaryError('DELEGATION_MISSING', `${name} is delegated but absent from the snapshot`, {
-        details: { gun: this.gun, role: name, listedBefore: vanished },
+        details: { gun: this.gun, role: name, listedBefore: false },
       });
     }
     this.#o.cache.writeAll(await this.#loadChild(set, name, meta, run));

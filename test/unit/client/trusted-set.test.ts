@@ -277,6 +277,44 @@ describe('5.5 snapshot', () => {
     expect(code(() => set.updateSnapshot(old, newer))).toBe('ROLLBACK');
   });
 
+  it('5.5.5 a delegation the prior snapshot listed may not vanish while its parent still delegates it', () => {
+    sim.addDelegation('targets/a');
+    sim.addDelegation('targets/a/b');
+    sim.addTarget('x', 'y', 'targets/a/b');
+    sim.touch('targets/a');
+    sim.publish();
+    const prior = sim.file('snapshot');
+    sim.omitFromSnapshot.add('targets/a/b');
+    sim.publishSnapshotAndTimestamp();
+    const set = boot();
+    set.updateTimestamp(sim.file('timestamp'));
+    set.updateSnapshot(sim.file('snapshot'), prior);
+    expect(set.vanishedDelegations()).toEqual(['targets/a/b']);
+    set.updateTargets(sim.file('targets')); // targets does not delegate targets/a/b itself
+    expect(code(() => set.updateDelegation('targets/a', sim.file('targets/a')))).toBe('DELEGATION_MISSING');
+    // Without a prior snapshot nothing is known to have vanished.
+    const fresh = boot();
+    fresh.updateTimestamp(sim.file('timestamp'));
+    fresh.updateSnapshot(sim.file('snapshot'));
+    expect(fresh.vanishedDelegations()).toEqual([]);
+    fresh.updateTargets(sim.file('targets'));
+    expect(code(() => fresh.updateDelegation('targets/a', sim.file('targets/a')))).toBe('ok');
+  });
+
+  it('5.5.5 a top-level delegation that vanished is refused with the targets that still delegates it', () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('r', 'x', 'targets/releases');
+    sim.publish();
+    const prior = sim.file('snapshot');
+    sim.omitFromSnapshot.add('targets/releases');
+    sim.publishSnapshotAndTimestamp();
+    const set = boot();
+    set.updateTimestamp(sim.file('timestamp'));
+    set.updateSnapshot(sim.file('snapshot'), prior);
+    expect(code(() => set.updateTargets(sim.file('targets')))).toBe('DELEGATION_MISSING');
+    expect(set.targets).toBeUndefined();
+  });
+
   it('5.5.6 freeze', () => {
     sim.lifetimes.snapshot = 60;
     sim.publishSnapshotAndTimestamp();

@@ -290,7 +290,66 @@ describe('delegations load on demand', () => {
     await updater().update();
     sim.omitFromSnapshot.add('targets/releases');
     sim.publishSnapshotAndTimestamp();
+    // Refused by the update itself (5.5.5), before the new snapshot can reach the cache.
+    await expect(updater().update()).rejects.toMatchObject({ code: 'DELEGATION_MISSING' });
+  });
+});
+
+describe('a refused update does not advance the cache (R6)', () => {
+  /** targets/releases signs `latest`; targets signs an older digest for it. */
+  function releasesRepo(): void {
+    sim.addTarget('latest', 'old digest from targets');
+    sim.addDelegation('targets/releases');
+    sim.addTarget('latest', 'new digest from releases', 'targets/releases');
+    sim.publish();
+  }
+
+  it('a snapshot that drops a still-delegated role is refused on every run, and caches nothing', async () => {
+    releasesRepo();
+    const first = await updater().update();
+    const want = (await first.resolve('targets/releases'))?.targets.getTarget('latest');
+    expect(want).toBeDefined();
+    const before = snapshotCache();
+    sim.omitFromSnapshot.add('targets/releases');
+    sim.publishSnapshotAndTimestamp();
+    for (let run = 0; run < 2; run++) {
+      await expect(updater().update()).rejects.toMatchObject({
+        code: 'DELEGATION_MISSING',
+        details: { role: 'targets/releases' },
+      });
+      expect(snapshotCache()).toEqual(before);
+    }
+  });
+
+  it('a nested role dropped while its parent still delegates it is refused at update time', async () => {
+    sim.addDelegation('targets/a');
+    sim.addDelegation('targets/a/b');
+    sim.addTarget('x', 'nested', 'targets/a/b');
+    sim.touch('targets/a');
+    sim.publish();
+    const first = await updater().update();
+    expect((await first.resolve('targets/a/b'))?.targets.hasTarget('x')).toBe(true);
+    const before = snapshotCache();
+    sim.omitFromSnapshot.add('targets/a/b');
+    sim.publishSnapshotAndTimestamp();
+    for (let run = 0; run < 2; run++) {
+      await expect(updater().update()).rejects.toMatchObject({
+        code: 'DELEGATION_MISSING',
+        details: { role: 'targets/a/b' },
+      });
+      expect(snapshotCache()).toEqual(before);
+    }
+  });
+
+  it('a role removed from its parent may leave the snapshot', async () => {
+    releasesRepo();
+    await (await updater().update()).resolve('targets/releases');
+    sim.role('targets').delegations.length = 0;
+    sim.touch('targets');
+    sim.omitFromSnapshot.add('targets/releases');
+    sim.publish();
     const repo = await updater().update();
-    await expect(repo.resolve('targets/releases')).rejects.toMatchObject({ code: 'DELEGATION_MISSING' });
+    expect(await repo.resolve('targets/releases')).toBeUndefined();
+    expect(bytesEqual(cache.read('snapshot') as Uint8Array, sim.file('snapshot'))).toBe(true);
   });
 });
