@@ -88,21 +88,36 @@ export function listFlag(args: ParsedArgs, name: string): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
-/** Parses `30s`, `1m30s`, `500ms`, `2m`, or a bare number of seconds. @throws NotaryError USAGE */
+/** The longest `--timeout` accepted: a day (Node's timers overflow past 2^31-1 ms, ~24.8 days). */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+/**
+ * Parses `30s`, `1m30s`, `500ms`, `2m`, or a bare number of seconds: a positive duration of at least 1 ms and at
+ * most MAX_DURATION_MS. @throws NotaryError USAGE (0, negative, malformed, or too long)
+ */
 export function parseDuration(text: string): number {
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let ms = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const n = Number(m[1]);
-    ms += n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[m[2] as 'ms' | 's' | 'm' | 'h'];
-    matched = re.lastIndex;
+  let ms = Number.NaN;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let matched = 0;
+    ms = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const n = Number(m[1]);
+      ms += n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[m[2] as 'ms' | 's' | 'm' | 'h'];
+      matched = re.lastIndex;
+    }
+    if (matched !== text.length || text.length === 0) ms = Number.NaN;
   }
-  if (matched !== text.length || text.length === 0 || ms <= 0) {
-    throw notaryError('USAGE', `invalid duration ${JSON.stringify(text)}`, { details: { value: text } });
+  const rounded = Math.round(ms);
+  if (!Number.isFinite(rounded) || rounded < 1 || rounded > MAX_DURATION_MS) {
+    throw notaryError(
+      'USAGE',
+      `invalid duration ${JSON.stringify(text)}: give a positive duration up to 24h, e.g. 30s, 2m, 1h`,
+      { details: { value: text, maxMs: MAX_DURATION_MS } },
+    );
   }
-  return Math.round(ms);
+  return rounded;
 }
 
 /** Integer flag helper. @throws NotaryError USAGE */

@@ -40,20 +40,29 @@ const OFFLINE = {
   offline: { type: 'boolean', description: 'use only the cached trust data (says so on stderr); fetch nothing' },
 } as const;
 
+const VERIFY_FLAGS: FlagSpecs = {
+  role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
+  signer: {
+    type: 'strings',
+    value: 'NAME',
+    description: 'require that signer targets/NAME signed the same digest (repeatable)',
+  },
+  ...OFFLINE,
+};
+
 export const COMMANDS: CommandEntry[] = [
   {
     words: ['verify'],
-    usage: 'verify GUN:TAG [--role R] [--signer NAME]... [--offline] [--json]',
+    usage: 'verify GUN:TAG | GUN TAG [--role R] [--signer NAME]... [--offline] [--json]',
     summary: 'print the digest GUN:TAG is signed for (targets/releases first, then targets)',
-    flags: {
-      role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
-      signer: {
-        type: 'strings',
-        value: 'NAME',
-        description: 'require that signer targets/NAME signed the same digest (repeatable)',
-      },
-      ...OFFLINE,
-    },
+    flags: VERIFY_FLAGS,
+    load: lazy(verifyCmd, (m) => m.verify),
+  },
+  {
+    words: ['lookup'],
+    usage: 'lookup GUN TAG | GUN:TAG [--role R] [--signer NAME]... [--offline] [--json]',
+    summary: 'the same as verify (as notary lookup GUN TAG)',
+    flags: VERIFY_FLAGS,
     load: lazy(verifyCmd, (m) => m.verify),
   },
   {
@@ -124,6 +133,7 @@ export const COMMANDS: CommandEntry[] = [
       ...DIGEST,
       from: { type: 'string', value: 'FILE', description: 'sign many tags in one publish' },
       role: { type: 'string', value: 'ROLE', description: 'sign into this role only' },
+      'no-init': { type: 'boolean', description: 'never create the repository: a GUN the server lacks exits 3' },
     },
     load: lazy(signCmd, (m) => m.sign),
   },

@@ -1,8 +1,10 @@
 // The data of `docker trust inspect` (docker/cli trust/inspect.go + common.go), field names and order as docker's JSON.
+
 import { compareUtf8 } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/index.js';
 import { toHex } from '../encoding/hex.js';
 import { utf8 } from '../encoding/utf8.js';
+import { assertTargetName } from '../grammar/target-name.js';
 import { canonicalKeyId, pathAllowed } from '../metadata/index.js';
 import { RELEASES_ROLE } from './lookup.js';
 import type { TrustedRepository } from './trusted-repository.js';
@@ -55,6 +57,7 @@ const signerName = (role: string): string => (isReleased(role) ? REPO_ADMIN : ro
  * @throws NotaryError the verification codes of any role walked
  */
 export async function inspectRepository(repo: TrustedRepository, opts: InspectOptions = {}): Promise<TrustInspect> {
+  if (opts.tag !== undefined) assertTargetName(opts.tag);
   const tag = opts.tag ?? '';
   const entries: { role: string; name: string; digest: string }[] = [];
   const signerKeys = new Map<string, string[]>();

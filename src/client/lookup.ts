@@ -1,7 +1,9 @@
 // Resolving one tag to a digest: docker pull's rule (targets/releases, then targets), one role, or Notary's walk.
+
 import type { JsonValue } from '../canonical/index.js';
 import { toHex } from '../encoding/hex.js';
 import { notaryError } from '../errors.js';
+import { assertTargetName } from '../grammar/target-name.js';
 import { pathAllowed, type TargetFile } from '../metadata/index.js';
 import type { TrustedRepository } from './trusted-repository.js';
 
@@ -50,13 +52,14 @@ interface Hit {
  * threshold, vanished from the snapshot) fails the lookup instead of being skipped as Notary does.
  * @throws NotaryError TARGET_NOT_FOUND (details: gun, tag, roles); SIGNER_MISMATCH (details: signer, reason
  *   `unknown-signer` | `not-signed` | `digest-mismatch`); INVALID_METADATA when the target has no sha256; and the
- *   verification codes of any role consulted
+ *   verification codes of any role consulted; INVALID_ARGUMENT for a name `assertTargetName` rejects
  */
 export async function lookupTarget(
   repo: TrustedRepository,
   tag: string,
   opts: LookupOptions = {},
 ): Promise<LookupResult> {
+  assertTargetName(tag);
   let hit: Hit | undefined;
   let searched: readonly string[];
   if (opts.role !== undefined) {

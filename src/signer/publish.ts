@@ -41,6 +41,8 @@ export interface PublishPlan {
   readonly init?: InitOptions | false;
   /** Called before the POST with the files (tests, dry runs); throwing aborts with nothing uploaded. */
   readonly beforeUpload?: (roles: readonly string[]) => void | Promise<void>;
+  /** What the user ran, named in error messages (default `publish`): a failed `sign` is not a failed `publish`. */
+  readonly action?: string;
 }
 
 /** `HoldsKey` over the context's signer sources (no passphrase needed). */
@@ -59,10 +61,10 @@ export function holdsKeyOf(ctx: SignerContext): HoldsKey {
   };
 }
 
-function rewrap(e: unknown, ctx: SignerContext, attempt: number): unknown {
+function rewrap(e: unknown, ctx: SignerContext, attempt: number, action: string): unknown {
   if (!isNotaryError(e)) return e;
   const err = e as NotaryError;
-  return notaryError(err.code, `publish of ${ctx.gun} failed: ${err.message}`, {
+  return notaryError(err.code, `${action} of ${ctx.gun} failed: ${err.message}`, {
     cause: err,
     details: { ...err.details, gun: ctx.gun, attempt },
   });
@@ -106,7 +108,7 @@ export async function publishIn(ctx: SignerContext, plan: PublishPlan = {}): Pro
       };
     } catch (e) {
       if (isNotaryError(e, 'VERSION_CONFLICT') && attempt < MAX_PUBLISH_ATTEMPTS) continue;
-      throw rewrap(e, ctx, attempt);
+      throw rewrap(e, ctx, attempt, plan.action ?? 'publish');
     }
   }
 }

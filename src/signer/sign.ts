@@ -1,7 +1,9 @@
 // `docker trust sign` / signed push for pipelines: many tags, one publish, each role signed once; and revoke.
 
 import { notaryError } from '../errors.js';
+import { assertTargetName } from '../grammar/target-name.js';
 import type { FileMeta } from '../metadata/file-meta.js';
+import { canonicalKeyId } from '../metadata/key-id.js';
 import { isDelegationName } from '../metadata/role-name.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
@@ -14,11 +16,15 @@ export interface SignOptions extends CommonOptions {
   readonly tags: readonly TagInput[];
   /** Sign into this role only (`targets` or a delegation) instead of Docker's choice. */
   readonly role?: string;
+  /** Never create a repository: one the server does not have fails with REPOSITORY_NOT_FOUND, no key made. */
+  readonly noInit?: boolean;
 }
 
 export interface SignResult extends PublishResult {
   /** Tag → roles it was signed into. */
   readonly signed: ReadonlyMap<string, readonly string[]>;
+  /** When this sign created the repository: the (canonical) ID of its root key. */
+  readonly createdRootKeyId?: string;
 }
 
 /**
@@ -38,11 +44,24 @@ export async function sign(options: SignOptions): Promise<SignResult> {
     throw notaryError('INVALID_ARGUMENT', `cannot sign into role ${forced}`, { details: { role: forced } });
   }
   let signed = new Map<string, readonly string[]>();
+  let createdRootKeyId: string | undefined;
   return withContext(options.gun, options, async (ctx) => {
     const result = await publishIn(ctx, {
-      init: { serverManagedSnapshot: true },
+      action: 'sign',
+      init: options.noInit === true ? false : { serverManagedSnapshot: true },
       ops: async (state, holds) => {
         signed = new Map();
+        createdRootKeyId = undefined;
+        if (state.initialPublish) {
+          // Initialised locally but never published: with noInit that, too, would create it on the server.
+          if (options.noInit === true) {
+            throw notaryError('REPOSITORY_NOT_FOUND', `${ctx.gun} does not exist on the server (--no-init)`, {
+              details: { gun: ctx.gun },
+            });
+          }
+          const rootKey = state.loadedRoot.signed.keysOf('root').values().next().value;
+          if (rootKey !== undefined) createdRootKeyId = canonicalKeyId(rootKey);
+        }
         const forcedRoles = forced === undefined ? undefined : [forced];
         const chooser = forcedRoles !== undefined ? { rolesFor: () => forcedRoles } : await signableRoles(state, holds);
         // Generated while they are applied, so 50k ops never live at once.
@@ -57,7 +76,7 @@ export async function sign(options: SignOptions): Promise<SignResult> {
         })();
       },
     });
-    return { ...result, signed };
+    return { ...result, signed, ...(createdRootKeyId !== undefined ? { createdRootKeyId } : {}) };
   });
 }
 
@@ -79,9 +98,11 @@ export interface RevokeResult extends PublishResult {
  *   everything `publish` throws
  */
 export async function revoke(options: RevokeOptions): Promise<RevokeResult> {
+  for (const t of options.tags ?? []) assertTargetName(t);
   let revoked = new Map<string, readonly string[]>();
   return withContext(options.gun, options, async (ctx) => {
     const result = await publishIn(ctx, {
+      action: 'revoke',
       init: false,
       ops: async (state, holds) => {
         revoked = new Map();

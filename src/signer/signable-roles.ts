@@ -3,6 +3,7 @@
 import { canonicalBytes, type JsonValue } from '../canonical/index.js';
 import { RELEASES_ROLE } from '../client/lookup.js';
 import { notaryError } from '../errors.js';
+import { assertTargetName } from '../grammar/target-name.js';
 import type { DelegationRole } from '../metadata/delegations.js';
 import { pathAllowed } from '../metadata/delegations.js';
 import { type FileMeta, fileMetaFromHex } from '../metadata/file-meta.js';
@@ -34,7 +35,7 @@ function badTag(t: TagInput, what: string): never {
  * @throws NotaryError INVALID_ARGUMENT for an empty tag, a malformed digest, a bad size or a non-canonical custom
  */
 export function targetMetaOf(t: TagInput): FileMeta {
-  if (typeof t.tag !== 'string' || t.tag === '') badTag(t, 'a tag name is required');
+  assertTargetName(t.tag);
   const digest = t.digest;
   const alg =
     typeof digest !== 'string'

@@ -2,6 +2,7 @@
 
 import { assertSafeGun } from '../client/cache.js';
 import { notaryError } from '../errors.js';
+import { assertTargetName } from '../grammar/target-name.js';
 import { isDelegationName } from '../metadata/role-name.js';
 import { isWildcardDelegation } from './apply.js';
 import type { Change } from './change.js';
@@ -46,6 +47,7 @@ export async function stage(options: StageOptions): Promise<{ staged: number }> 
     for (const role of roles) ops.push({ kind: 'add-target', role, name: t.tag, meta });
   }
   for (const name of options.remove ?? []) {
+    assertTargetName(name);
     for (const role of roles) ops.push({ kind: 'remove-target', role, name });
   }
   return { staged: (await stageOps(options.gun, options.trustDir, ops)).length };

@@ -33,9 +33,14 @@ export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptio
   };
 }
 
-/** Reads `TAG sha256:<hex> SIZE` lines (blank lines and `#` comments skipped). @throws NotaryError USAGE */
+/**
+ * Reads `TAG sha256:<hex> SIZE` lines (blank lines and `#` comments skipped). A tag listed twice with the same digest
+ * and size counts once; with a different digest or size it is a conflict naming both lines.
+ * @throws NotaryError USAGE (details: source, line, and for a conflict tag, lines)
+ */
 export function parseTagLines(text: string, source: string): TagInput[] {
   const out: TagInput[] = [];
+  const seen = new Map<string, { line: number; digest: string; size: number }>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
@@ -47,6 +52,16 @@ export function parseTagLines(text: string, source: string): TagInput[] {
         details: { source, line: i + 1 },
       });
     }
+    const first = seen.get(tag);
+    if (first !== undefined) {
+      if (first.digest === digest && first.size === Number(size)) continue;
+      throw notaryError(
+        'USAGE',
+        `${source}:${first.line} and ${source}:${i + 1} sign tag ${JSON.stringify(tag)} with different digests or sizes`,
+        { details: { source, tag, lines: [first.line, i + 1], line: i + 1 } },
+      );
+    }
+    seen.set(tag, { line: i + 1, digest, size: Number(size) });
     out.push({ tag, digest, size: Number(size) });
   }
   return out;
@@ -88,8 +103,15 @@ export async function sign(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const progress = io.stderr.isTTY === true && !opts.json && tags.length >= 1000;
   if (progress) io.stderr.write(`signing ${tags.length} tags into ${gun}…\n`);
   const started = Date.now();
-  const r = await signTags({ ...signerOptions(opts, io), gun, tags, ...(role ? { role } : {}) });
-  if (progress) io.stderr.write(`published ${r.roles.join(', ')} in ${Date.now() - started} ms\n`);
+  const noInit = boolFlag(args, 'no-init');
+  const r = await signTags({ ...signerOptions(opts, io), gun, tags, ...(role ? { role } : {}), noInit });
+  if (r.initialPublish) {
+    // A typo'd GUN in a pipeline would otherwise silently become a new repository.
+    io.stderr.write(
+      `notary-ts: created new repository ${gun} on the server, root key ${r.createdRootKeyId ?? 'unknown'}\n`,
+    );
+  }
+  if (progress) io.stderr.write(`${publishedWhat(r.roles)} in ${Date.now() - started} ms\n`);
   if (opts.json) {
     printJson(io.stdout, {
       ok: true,
@@ -97,15 +119,24 @@ export async function sign(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
       signed: tags.length,
       roles: r.roles,
       initialPublish: r.initialPublish,
+      published: r.roles.length > 0,
+      ...(r.createdRootKeyId !== undefined ? { rootKeyId: r.createdRootKeyId } : {}),
       tags: tags.length <= 100 ? Object.fromEntries(r.signed) : undefined,
     });
   } else if (tags.length === 1) {
     const t = tags[0] as TagInput;
-    io.stdout.write(`signed ${gun}:${t.tag} (${t.digest}) into ${(r.signed.get(t.tag) ?? []).join(', ')}\n`);
+    const into = (r.signed.get(t.tag) ?? []).join(', ');
+    const nothing = r.roles.length === 0 ? ' (already signed, nothing published)' : '';
+    io.stdout.write(`signed ${gun}:${t.tag} (${t.digest}) into ${into}${nothing}\n`);
   } else {
-    io.stdout.write(`signed ${tags.length} tags into ${gun} (published ${r.roles.join(', ')})\n`);
+    io.stdout.write(`signed ${tags.length} tags into ${gun} (${publishedWhat(r.roles)})\n`);
   }
   return 0;
+}
+
+/** `published targets, snapshot`, or that nothing needed publishing (every tag was already signed as given). */
+function publishedWhat(roles: readonly string[]): string {
+  return roles.length === 0 ? 'already signed, nothing published' : `published ${roles.join(', ')}`;
 }
 
 export async function revoke(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
@@ -220,6 +251,7 @@ export async function publish(args: ParsedArgs, io: CliIo): Promise<ExitStatus> 
   const opts = commonOptions(args, io);
   const r = await publishRepo({ ...signerOptions(opts, io), gun: gun as string });
   if (opts.json) printJson(io.stdout, { ok: true, ...r });
+  else if (r.roles.length === 0) io.stdout.write(`nothing to publish for ${gun}\n`);
   else io.stdout.write(`published ${r.appliedChanges} change(s) to ${gun} (${r.roles.join(', ')})\n`);
   return 0;
 }

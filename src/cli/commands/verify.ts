@@ -1,5 +1,6 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
 import { notaryError } from '../../errors.js';
+import { assertTargetName } from '../../grammar/target-name.js';
 import { openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
@@ -25,15 +26,23 @@ async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliI
   return repo;
 }
 
+/** `GUN:TAG`, or `GUN TAG` as `notary lookup GUN TAG` (so a target named `x/y.z` or `a:b` can be asked for). */
+function gunAndTag(args: ParsedArgs): { gun: string; tag: string } {
+  const p = positionals(args, ['GUN[:TAG]', 'TAG'], 1);
+  const { gun, tag } =
+    p.length === 2 ? { gun: p[0] as string, tag: p[1] as string } : splitGunTag(p[0] as string, true);
+  assertTargetName(tag as string);
+  return { gun, tag: tag as string };
+}
+
 export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
-  const [ref] = positionals(args, ['GUN:TAG']);
-  const { gun, tag } = splitGunTag(ref as string, true);
+  const { gun, tag } = gunAndTag(args);
   const opts = commonOptions(args, io);
   const role = stringFlag(args, 'role');
   const signers = listFlag(args, 'signer');
   const repo = await open(gun, opts, args, io);
   try {
-    const r = await repo.lookup(tag as string, { ...(role ? { role } : {}), ...(signers.length ? { signers } : {}) });
+    const r = await repo.lookup(tag, { ...(role ? { role } : {}), ...(signers.length ? { signers } : {}) });
     if (opts.json) {
       printJson(io.stdout, {
         ok: true,
@@ -87,6 +96,7 @@ export async function inspect(args: ParsedArgs, io: CliIo): Promise<ExitStatus> 
   const results = [];
   for (const [index, ref] of refs.entries()) {
     const { gun, tag } = splitGunTag(ref, false);
+    if (tag !== undefined) assertTargetName(tag);
     if (pretty && index > 0) io.stdout.write('\n\n');
     const repo = await open(gun, opts, args, io);
     try {

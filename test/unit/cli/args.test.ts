@@ -37,7 +37,8 @@ describe('flag parsing', () => {
     expect(parseDuration('1m30s')).toBe(90_000);
     expect(parseDuration('250ms')).toBe(250);
     expect(parseDuration('2')).toBe(2000);
-    for (const bad of ['', 's', '10x', '-1s', '0s', '1s garbage'])
+    expect(parseDuration('24h')).toBe(86_400_000);
+    for (const bad of ['', 's', '10x', '-1s', '0s', '1s garbage', '0', '0.0001', '24h1ms', '25h', '9'.repeat(400)])
       expect(thrownCode(() => parseDuration(bad))).toBe('USAGE');
   });
 
