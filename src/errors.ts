@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   // appended
   /** `init` of a GUN that already has trust data (cached root or on the server): nothing is overwritten. */
   REPOSITORY_EXISTS: 'usage',
+  /** Another live process held the GUN's lock in the trust dir (an update or publish) for longer than the wait. */
+  LOCKED: 'internal',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

@@ -58,10 +58,8 @@ export interface CacheEntry {
  * (temp file in the same directory, fsync, rename, fsync of the directory), so a reader, the Go CLI or a second
  * notary-ts process sees either the old or the new file, never a torn one.
  *
- * Concurrency: no lock. Two updaters can interleave files from different runs (A's timestamp next to B's
- * snapshot); every cached file is re-verified against its parent on the next run and a mismatch just means a
- * download, so mixing is harmless. The worst case is a slower process replacing a newer verified file with the
- * older verified one it fetched a moment earlier, which lowers the next run's rollback floor by that step only.
+ * Concurrency: updaters and publishers of one GUN hold its lock (`withGunLock`) while they read floors from and
+ * write to this cache, so runs do not interleave. Readers without the lock (another tool) still see whole files.
  */
 export class MetadataCache {
   /** `<trustDir>/tuf/<gun>/metadata`. */

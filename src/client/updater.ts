@@ -5,6 +5,7 @@ import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
 import { emptyTrustPinning, type TrustPinning } from './config.js';
+import { withGunLock } from './gun-lock.js';
 import { createPinChecker } from './trust-pinning.js';
 import { TrustedRepository } from './trusted-repository.js';
 import { TrustedSet } from './trusted-set.js';
@@ -50,9 +51,8 @@ export interface UpdaterOptions {
   readonly readFile?: ((path: string) => Uint8Array) | undefined;
 }
 
-/** One update's context: when it began (real clock) and whether it may fetch. */
+/** One update's context: whether it may fetch. */
 interface Run {
-  readonly startedAt: number;
   readonly offline: boolean;
 }
 
@@ -94,9 +94,22 @@ export class Updater {
    *   remote (NETWORK, TIMEOUT, SERVER_ERROR, UNAUTHORIZED, BAD_RESPONSE), IO
    */
   async update(): Promise<TrustedRepository> {
+    return this.#locked(() => this.#update());
+  }
+
+  /**
+   * Runs `fn` holding the GUN's lock (see `withGunLock`): the cached files are this update's rollback floors, so no
+   * other update or publish of this GUN may write them meanwhile. Offline, a trust dir we cannot write to is read
+   * without the lock.
+   */
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const cache = this.#o.cache;
+    return withGunLock(cache.trustDir, this.gun, fn, { optional: this.#o.offline === true });
+  }
+
+  async #update(): Promise<TrustedRepository> {
     const now = (this.#o.now ?? (() => new Date()))();
-    // Real clock, for file times: cached files written after this instant came from a concurrent updater.
-    const run: Run = { startedAt: Date.now(), offline: this.#o.offline === true };
+    const run: Run = { offline: this.#o.offline === true };
     const cache = this.#o.cache;
     const cachedRoot = this.#readCachedRoot();
     if (run.offline) return this.#offline(now, cachedRoot, run);
@@ -155,20 +168,13 @@ export class Updater {
   }
 
   /**
-   * A cached file for a role: `bytes` (a candidate to reuse when it matches its parent's hashes) and `prior` (the
-   * rollback/fork reference: the same bytes unless a concurrent updater wrote the file after this run began, in
-   * which case comparing versions against it would report a race as a rollback). Undefined when absent, too big,
-   * or unreadable.
+   * The cached file of a role: a candidate to reuse when it matches its parent's hashes, and the rollback/fork
+   * reference. File times play no part: the GUN's lock keeps other updaters out while this one runs. Undefined
+   * when absent, too big, or unreadable.
    */
-  #readCached(
-    role: string,
-    maxBytes: number,
-    run: Run,
-  ): { bytes: Uint8Array; prior: Uint8Array | undefined } | undefined {
+  #readCached(role: string, maxBytes: number): Uint8Array | undefined {
     try {
-      const e = this.#o.cache.readEntry(role, maxBytes);
-      if (e === undefined) return undefined;
-      return { bytes: e.bytes, prior: e.mtimeMs <= run.startedAt ? e.bytes : undefined };
+      return this.#o.cache.read(role, maxBytes);
     } catch (e) {
       // Notary: a corrupt cached non-root role is simply re-downloaded.
       if (isNotaryError(e, 'CACHE_CORRUPT') || isNotaryError(e, 'IO')) return undefined;
@@ -234,9 +240,9 @@ export class Updater {
 
     // Timestamp: always from the server, no fallback (see class doc).
     const ts = await remote.getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES });
-    const cachedTs = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES, run);
-    set.updateTimestamp(ts, cachedTs?.prior);
-    if (cachedTs === undefined || !bytesEqual(cachedTs.bytes, ts)) writes.push({ role: 'timestamp', bytes: ts });
+    const cachedTs = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES);
+    set.updateTimestamp(ts, cachedTs);
+    if (cachedTs === undefined || !bytesEqual(cachedTs, ts)) writes.push({ role: 'timestamp', bytes: ts });
 
     const snMeta = (set.timestamp as SignedMetadata<Timestamp>).signed.snapshot;
     writes.push(...(await this.#loadChild(set, 'snapshot', snMeta, run)));
@@ -271,13 +277,13 @@ export class Updater {
   /**
    * Loads snapshot, targets or a delegation: the cached copy if its bytes match `meta` exactly, else the server's
    * `role.<sha256>.json` capped at `meta.length`. The cached copy is also the rollback/fork reference.
-   * Returns the files to cache.
+   * Returns the files to cache. `floor: false` (a delegation loaded after another process moved the cache past
+   * this view): the cached copy is no rollback reference, only a candidate; the snapshot's hashes still pin it.
    */
-  async #loadChild(set: TrustedSet, role: string, meta: FileMeta, run: Run): Promise<CacheEntry[]> {
+  async #loadChild(set: TrustedSet, role: string, meta: FileMeta, run: Run, floor = true): Promise<CacheEntry[]> {
     const offline = run.offline;
     // Read with the cache's own cap: an older, larger copy is still the rollback reference.
-    const entry = this.#readCached(role, CACHE_READ_LIMIT, run);
-    const cached = entry?.bytes;
+    const cached = this.#readCached(role, CACHE_READ_LIMIT);
     const apply = (bytes: Uint8Array, prior: Uint8Array | undefined): void => {
       if (role === 'snapshot') set.updateSnapshot(bytes, prior);
       else if (role === 'targets') set.updateTargets(bytes, prior);
@@ -307,7 +313,7 @@ export class Updater {
       maxBytes: meta.length,
       ...(sha256 !== undefined ? { checksum: toHex(sha256) } : {}),
     });
-    apply(bytes, entry?.prior);
+    apply(bytes, floor ? cached : undefined);
     return [{ role, bytes }];
   }
 
@@ -320,8 +326,18 @@ export class Updater {
         details: { gun: this.gun, role: name, listedBefore: false },
       });
     }
-    this.#o.cache.writeAll(await this.#loadChild(set, name, meta, run));
-    return set.delegations.get(name);
+    return this.#locked(async () => {
+      // Under the lock: if the cached timestamp is still the one this view verified, the cache is this view's and
+      // its files are the floors. Otherwise another update moved the cache on since (it may hold this role's newer
+      // version, which is no rollback by the server): load against this view's snapshot alone and cache nothing.
+      const ts = set.timestamp?.raw;
+      const same =
+        run.offline ||
+        (ts !== undefined && bytesEqual(this.#readCached('timestamp', TIMESTAMP_MAX_BYTES) ?? new Uint8Array(0), ts));
+      const writes = await this.#loadChild(set, name, meta, run, same);
+      if (same) this.#o.cache.writeAll(writes);
+      return set.delegations.get(name);
+    });
   }
 
   async #offline(now: Date, cachedRoot: Uint8Array | undefined, run: Run): Promise<TrustedRepository> {
@@ -333,7 +349,7 @@ export class Updater {
     const set = this.#cachedAnchor(cachedRoot, now);
     // Offline there is no way to a newer root: an expired one ends here.
     set.checkRootFresh();
-    const ts = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES, run)?.bytes;
+    const ts = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES);
     if (ts === undefined) {
       throw notaryError('OFFLINE_NO_CACHE', `offline and timestamp of ${this.gun} is not cached`, {
         details: { gun: this.gun, role: 'timestamp' },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { assertSafeGun, MetadataCache } from '../client/cache.js';
 import type { TrustPinning } from '../client/config.js';
+import { withGunLock } from '../client/gun-lock.js';
 import { envPassphrases, FileKeyStore, type PassphraseSource } from '../keystore/index.js';
 import type { Signer } from '../metadata/signer.js';
 import {
@@ -126,7 +127,11 @@ export function openKeyStore(trustDir: string, options: CommonOptions): Promise<
   });
 }
 
-/** Runs `fn` with a context and always closes it. */
+/**
+ * Runs `fn` with a context, holding the GUN's lock in the trust dir (one publisher or updater per GUN: two first
+ * `sign` runs on a new GUN must not both create root and targets keys), and always closes it.
+ * @throws NotaryError LOCKED, and what `openContext` and `fn` throw
+ */
 export async function withContext<T>(
   gun: string,
   options: CommonOptions,
@@ -134,7 +139,7 @@ export async function withContext<T>(
 ): Promise<T> {
   const ctx = await openContext(gun, options);
   try {
-    return await fn(ctx);
+    return await withGunLock(ctx.trustDir, gun, () => fn(ctx));
   } finally {
     await ctx.close();
   }

@@ -1,5 +1,5 @@
 // The updater's I/O flow against the simulator: request sequences, cache contents, recovery, offline, attacks.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetadataCache, type MissingDelegationPolicy, Updater } from '../../../src/client/index.js';
@@ -351,5 +351,56 @@ describe('a refused update does not advance the cache (R6)', () => {
     const repo = await updater().update();
     expect(await repo.resolve('targets/releases')).toBeUndefined();
     expect(bytesEqual(cache.read('snapshot') as Uint8Array, sim.file('snapshot'))).toBe(true);
+  });
+});
+
+describe('rollback floors never depend on file times (the GUN lock serialises updaters)', () => {
+  it('cached files with future mtimes still refuse an older timestamp, and stay as they were', async () => {
+    const oldTs = sim.file('timestamp');
+    sim.addTarget('a', 'b');
+    sim.publish();
+    await updater().update();
+    const before = snapshotCache();
+    const future = new Date(Date.now() + 365 * 86_400_000);
+    for (const r of ['root', 'timestamp', 'snapshot', 'targets']) utimesSync(cache.pathOf(r), future, future);
+    fetcher.intercept = (req) => (req.role === 'timestamp' ? oldTs : undefined);
+    for (let run = 0; run < 2; run++) {
+      await expect(updater().update()).rejects.toMatchObject({ code: 'ROLLBACK', details: { role: 'timestamp' } });
+      expect(snapshotCache()).toEqual(before);
+    }
+  });
+
+  it('a delegation loaded after another update moved the cache on is verified against this view and not cached', async () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('r', 'v1', 'targets/releases');
+    sim.publish();
+    const stale = await updater().update(); // this view: releases v1, not loaded yet
+    sim.addTarget('r', 'v2', 'targets/releases');
+    sim.publish();
+    const fresh = await updater().update();
+    await fresh.resolve('targets/releases'); // the cache now holds releases v2
+    const cachedV2 = cache.read('targets/releases') as Uint8Array;
+    const r = await stale.resolve('targets/releases');
+    expect(r?.targets.version).toBe(1); // no false ROLLBACK against the newer file
+    expect(bytesEqual(cache.read('targets/releases') as Uint8Array, cachedV2)).toBe(true);
+  });
+
+  it('a delegation older than the cached one is a ROLLBACK while the cache is this view', async () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('r', 'v1', 'targets/releases');
+    sim.publish();
+    const v1 = sim.file('targets/releases');
+    await (await updater().update()).resolve('targets/releases');
+    sim.addTarget('r', 'v2', 'targets/releases');
+    sim.publish();
+    await (await updater().update()).resolve('targets/releases');
+    // The snapshot key holder re-announces releases v1 in a fresh snapshot.
+    sim.serveAs('targets/releases', v1);
+    sim.publishSnapshotAndTimestamp();
+    const repo = await updater().update();
+    await expect(repo.resolve('targets/releases')).rejects.toMatchObject({
+      code: 'ROLLBACK',
+      details: { role: 'targets/releases' },
+    });
   });
 });
