@@ -1,6 +1,7 @@
 // Command-line parsing on node:util parseArgs: global flags shared by every command, per-command flags.
 import { parseArgs } from 'node:util';
 import { notaryError } from '../errors.js';
+import { nearest } from './nearest.js';
 
 export type FlagType = 'string' | 'boolean' | 'strings';
 
@@ -70,8 +71,32 @@ export function parseCommandLine(argv: readonly string[], specs: FlagSpecs): Par
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     return { flags: values as ParsedArgs['flags'], positionals };
   } catch (cause) {
-    throw notaryError('USAGE', (cause as Error).message.split('\n')[0]?.toLowerCase() ?? 'bad arguments', { cause });
+    const first = (cause as Error).message.split('\n')[0] ?? 'bad arguments';
+    const unknown = /^Unknown option '([^']+)'/.exec(first)?.[1];
+    if ((cause as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      throw unknownFlag(unknown, { ...GLOBAL_FLAGS, ...specs }, cause);
+    }
+    throw notaryError(
+      'USAGE',
+      first.replace(/^./, (c) => c.toLowerCase()),
+      { cause },
+    );
   }
+}
+
+/** USAGE for an unknown flag, suggesting the nearest known one (`--digst`: did you mean --digest?). */
+function unknownFlag(flag: string, specs: FlagSpecs, cause: unknown) {
+  const names = Object.entries(specs).flatMap(([n, s]) => [`--${n}`, ...(s.short ? [`-${s.short}`] : [])]);
+  const bare = flag.split('=')[0] as string;
+  const guess = nearest(
+    bare,
+    names.filter((n) => n.startsWith('--') === bare.startsWith('--')),
+  );
+  const hint = guess !== undefined ? `; did you mean ${guess}?` : '; see --help for the flags of this command';
+  return notaryError('USAGE', `unknown flag ${bare}${hint}`, {
+    cause,
+    details: { flag: bare, ...(guess !== undefined ? { suggestion: guess } : {}) },
+  });
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

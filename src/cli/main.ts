@@ -3,6 +3,8 @@ import { notaryError } from '../errors.js';
 import { boolFlag, commandWords, GLOBAL_FLAGS, type ParsedArgs, parseCommandLine } from './args.js';
 import type { CliIo } from './context.js';
 import { type ExitStatus, exitStatusFor } from './exit-status.js';
+import { nearest } from './nearest.js';
+import { withNextStep } from './next-step.js';
 import { asNotaryError, printError } from './output.js';
 import { COMMANDS, type CommandEntry } from './registry.js';
 
@@ -25,7 +27,12 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
         io.stdout.write(helpText());
         return 0;
       }
-      throw notaryError('USAGE', `unknown command ${JSON.stringify(words.join(' '))}; see notary-ts --help`);
+      const groupHelp = words.length === 1 && (argv.includes('-h') || argv.includes('--help'));
+      if (groupHelp && COMMANDS.some((c) => c.words.length === 2 && c.words[0] === words[0])) {
+        io.stdout.write(helpText());
+        return 0;
+      }
+      throw unknownCommand(words);
     }
     const args = parseCommandLine(argv, entry.flags);
     args.positionals.splice(0, entry.words.length);
@@ -36,7 +43,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
     const mod = await entry.load();
     return await mod.run(args, io);
   } catch (e) {
-    const err = asNotaryError(e);
+    const err = withNextStep(asNotaryError(e));
     printError(err, json, io.stderr, io.env['NOTARY_TS_DEBUG'] === '1');
     return exitStatusFor(err.code);
   }
@@ -45,6 +52,27 @@ export async function main(argv: string[], io: CliIo): Promise<ExitStatus> {
 function printVersion(io: CliIo): ExitStatus {
   io.stdout.write(`notary-ts ${VERSION} (Notary v1 / Docker Content Trust, compatible with notary 0.7.0)\n`);
   return 0;
+}
+
+/**
+ * USAGE for a command line that names no command. Only the words that were meant as the command are named: in
+ * `notary-ts frob GUN`, GUN is an argument, not part of the command; in `key frob`, `key` is a command group.
+ */
+function unknownCommand(words: string[]) {
+  const first = words[0] as string;
+  const group = COMMANDS.filter((c) => c.words.length === 2 && c.words[0] === first).map((c) => c.words[1] as string);
+  if (group.length > 0 && words[1] === undefined) {
+    return notaryError('USAGE', `${first} needs a subcommand: ${group.join(', ')}`, { details: { command: first } });
+  }
+  const command = group.length > 0 ? `${first} ${words[1]}` : first;
+  const candidates =
+    group.length > 0 ? group : [...new Set([...COMMANDS.map((c) => c.words[0] as string), 'version', 'help'])];
+  const guess = nearest(group.length > 0 ? (words[1] as string) : first, candidates);
+  const hint =
+    guess !== undefined ? `did you mean ${group.length > 0 ? `${first} ${guess}` : guess}?` : 'see notary-ts --help';
+  return notaryError('USAGE', `unknown command ${JSON.stringify(command)}; ${hint}`, {
+    details: { command, ...(guess !== undefined ? { suggestion: guess } : {}) },
+  });
 }
 
 function findCommand(words: string[]): CommandEntry | undefined {
@@ -81,7 +109,18 @@ function helpText(): string {
 }
 
 function commandHelp(c: CommandEntry): string {
-  return [`usage: notary-ts ${c.usage}`, '', c.summary, '', 'flags:', ...flagLines(c.flags), ''].join('\n');
+  // No empty `flags:` section for a command without flags of its own.
+  const own = Object.keys(c.flags).length > 0 ? ['flags:', ...flagLines(c.flags), ''] : [];
+  return [
+    `usage: notary-ts ${c.usage}`,
+    '',
+    c.summary,
+    '',
+    ...own,
+    'global flags:',
+    ...flagLines(GLOBAL_FLAGS),
+    '',
+  ].join('\n');
 }
 
 export { useAgentModule } from '../remote/dispatcher.js';

@@ -56,6 +56,7 @@ export async function rotate(options: RotateOptions): Promise<RotateResult> {
   return withContext(options.gun, options, async (ctx) => {
     let made: { keys: PublicKey[]; privateId?: string } | undefined;
     const result = await publishIn(ctx, {
+      action: 'rotate',
       staged: false,
       init: false,
       ops: async (state) => {
