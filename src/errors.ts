@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   REPOSITORY_EXISTS: 'usage',
   /** Another live process held the GUN's lock in the trust dir (an update or publish) for longer than the wait. */
   LOCKED: 'internal',
+  /** An archive file (`archive -o`, `--archive`) that is not a well-formed notary-ts archive, or lacks files it names. */
+  ARCHIVE_INVALID: 'trust',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,21 @@
 // notary-ts public API: a Notary v1 / Docker Content Trust client and signer. Named exports only.
 // Layers, lowest first: errors, canonical JSON, crypto, metadata, key store, remote, client (verify), signer.
 
+export {
+  type AnchorKind,
+  ARCHIVE_FORMAT,
+  type ArchivedFile,
+  type ArchivedRepository,
+  type ArchivedRepositoryView,
+  type ArchiveManifest,
+  type ArchiveOptions,
+  type ArchiveResult,
+  archive,
+  decodeArchive,
+  type OpenArchiveOptions,
+  openArchive,
+  readArchive,
+} from './archive/index.js';
 export * from './canonical/index.js';
 export * from './client/index.js';
 export * from './crypto/index.js';

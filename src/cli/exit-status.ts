@@ -2,7 +2,10 @@
 import { categoryOf, type ErrorCategory, type NotaryErrorCode } from '../errors.js';
 
 /** Exit statuses of the CLI: 0 success, then one per error category. */
-export type ExitStatus = 0 | 1 | 2 | 3 | 4 | 5 | 70;
+export type ExitStatus = 0 | 1 | 2 | 3 | 4 | 5 | typeof EXIT_EXPIRING_SOON | 70;
+
+/** `doctor` only: nothing is invalid yet, but something the user must renew expires within the warning window. */
+export const EXIT_EXPIRING_SOON = 6;
 
 /** Category → exit status; unchanged since the first release. */
 export const EXIT_STATUS_BY_CATEGORY = {

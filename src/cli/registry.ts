@@ -38,7 +38,14 @@ const ROLES = {
 
 const OFFLINE = {
   offline: { type: 'boolean', description: 'use only the cached trust data (says so on stderr); fetch nothing' },
+  archive: { type: 'string', value: 'FILE', description: 'verify from an archive file (see archive); no network' },
+  at: {
+    type: 'string',
+    value: 'TIME',
+    description: 'evaluate expiry and certificates as of TIME (RFC 3339, not future)',
+  },
 } as const;
+const archiveCmd = () => import('./commands/archive.js');
 
 const VERIFY_FLAGS: FlagSpecs = {
   role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
@@ -53,21 +60,21 @@ const VERIFY_FLAGS: FlagSpecs = {
 export const COMMANDS: CommandEntry[] = [
   {
     words: ['verify'],
-    usage: 'verify GUN:TAG | GUN TAG [--role R] [--signer NAME]... [--offline] [--json]',
+    usage: 'verify GUN:TAG | GUN TAG [--role R] [--signer NAME]... [--offline | --archive FILE] [--at TIME] [--json]',
     summary: 'print the digest GUN:TAG is signed for (targets/releases first, then targets)',
     flags: VERIFY_FLAGS,
     load: lazy(verifyCmd, (m) => m.verify),
   },
   {
     words: ['lookup'],
-    usage: 'lookup GUN TAG | GUN:TAG [--role R] [--signer NAME]... [--offline] [--json]',
+    usage: 'lookup GUN TAG | GUN:TAG [--role R] [--signer NAME]... [--offline | --archive FILE] [--at TIME] [--json]',
     summary: 'the same as verify (as notary lookup GUN TAG)',
     flags: VERIFY_FLAGS,
     load: lazy(verifyCmd, (m) => m.verify),
   },
   {
     words: ['list'],
-    usage: 'list GUN [--roles R]... [--offline] [--json]',
+    usage: 'list GUN [--roles R]... [--offline | --archive FILE] [--at TIME] [--json]',
     summary: 'list the signed targets of a repository (as notary list)',
     flags: {
       roles: { type: 'strings', short: 'r', value: 'ROLE', description: 'only targets of this role (repeatable)' },
@@ -77,7 +84,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     words: ['inspect'],
-    usage: 'inspect GUN[:TAG]... [--pretty] [--offline]',
+    usage: 'inspect GUN[:TAG]... [--pretty] [--offline | --archive FILE] [--at TIME]',
     summary: 'signatures, signers and administrative keys (as docker trust inspect)',
     flags: { pretty: { type: 'boolean', description: 'human-readable tables instead of JSON' }, ...OFFLINE },
     load: lazy(verifyCmd, (m) => m.inspect),
@@ -250,5 +257,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'rotate a role key and publish a root signed by old and new root keys',
     flags: { 'server-managed': { type: 'boolean', description: 'let the server hold the new snapshot key' } },
     load: lazy(signersCmd, (m) => m.rotate),
+  },
+  {
+    words: ['archive'],
+    usage: 'archive GUN... -o FILE [--json]',
+    summary: 'download, verify and save every metadata file of repositories in one tar (.gz: gzip)',
+    flags: { output: { type: 'string', short: 'o', value: 'FILE', description: 'the archive to write (atomically)' } },
+    load: lazy(archiveCmd, (m) => m.archive),
   },
 ];

@@ -1,29 +1,64 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
 import { notaryError } from '../../errors.js';
 import { assertTargetName } from '../../grammar/target-name.js';
-import { openRepository, type Repository } from '../../index.js';
+import { openArchive, openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
+import { parseAt } from '../as-of.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { prettyInspect } from './inspect-pretty.js';
 
-async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Repository> {
+interface Opened {
+  readonly repo: Repository;
+  /** Set with `--at`: what JSON answers carry as `asOf`. */
+  readonly asOf: string | undefined;
+}
+
+/** The repository for `gun`: online, `--offline` (cache only) or `--archive FILE`, evaluated now or `--at TIME`. */
+async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Opened> {
   const offline = boolFlag(args, 'offline');
-  const repo = await openRepository({
-    gun,
-    server: opts.server,
-    trustDir: opts.trustDir,
-    config: opts.config,
-    timeoutMs: opts.timeoutMs,
-    tlsCaFile: opts.tlsCaFile,
-    offline,
-    env: opts.env,
-    now: opts.now,
-  });
-  if (repo.offline) io.stderr.write('notary-ts: warning: --offline: answering from cached trust data only\n');
-  return repo;
+  const archiveFile = stringFlag(args, 'archive');
+  if (archiveFile !== undefined && offline) {
+    throw notaryError('USAGE', '--archive and --offline exclude each other (an archive is always offline)');
+  }
+  const at = parseAt(args, opts.now());
+  const now = at === undefined ? opts.now : () => at.date;
+  let repo: Repository;
+  if (archiveFile !== undefined) {
+    const a = await openArchive({
+      file: archiveFile,
+      gun,
+      trustDir: opts.trustDir,
+      config: opts.config,
+      env: opts.env,
+      now,
+    });
+    if (a.anchor === 'tofu') {
+      io.stderr.write(
+        `notary-ts: warning: no pinned or cached root for ${gun}: trusting the archive's first root (trust on first use)\n`,
+      );
+    }
+    repo = a;
+  } else {
+    repo = await openRepository({
+      gun,
+      server: opts.server,
+      trustDir: opts.trustDir,
+      config: opts.config,
+      timeoutMs: opts.timeoutMs,
+      tlsCaFile: opts.tlsCaFile,
+      offline,
+      env: opts.env,
+      now,
+    });
+    if (repo.offline) io.stderr.write('notary-ts: warning: --offline: answering from cached trust data only\n');
+  }
+  if (at !== undefined) {
+    io.stderr.write(`notary-ts: as of ${at.date.toISOString()}: expiry and certificates evaluated at that time\n`);
+  }
+  return { repo, asOf: at?.date.toISOString() };
 }
 
 /** `GUN:TAG`, or `GUN TAG` as `notary lookup GUN TAG` (so a target named `x/y.z` or `a:b` can be asked for). */
@@ -40,7 +75,7 @@ export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const opts = commonOptions(args, io);
   const role = stringFlag(args, 'role');
   const signers = listFlag(args, 'signer');
-  const repo = await open(gun, opts, args, io);
+  const { repo, asOf } = await open(gun, opts, args, io);
   try {
     const r = await repo.lookup(tag, { ...(role ? { role } : {}), ...(signers.length ? { signers } : {}) });
     if (opts.json) {
@@ -54,6 +89,7 @@ export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
         ...(r.signedBy ? { signedBy: r.signedBy } : {}),
         ...(r.custom !== undefined ? { custom: r.custom } : {}),
         offline: r.offline,
+        ...(asOf !== undefined ? { asOf } : {}),
       });
     } else {
       io.stdout.write(`${r.digest}\n`);
@@ -68,13 +104,19 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [gun] = positionals(args, ['GUN']);
   const opts = commonOptions(args, io);
   const roles = listFlag(args, 'roles');
-  const repo = await open(gun as string, opts, args, io);
+  const { repo, asOf } = await open(gun as string, opts, args, io);
   try {
     const targets = await repo.list(roles.length ? { roles } : {});
     if (opts.json) {
       printJson(
         io.stdout,
-        targets.map((t) => ({ name: t.name, digest: prefixed(t.digest), size: t.size, role: t.role })),
+        targets.map((t) => ({
+          name: t.name,
+          digest: prefixed(t.digest),
+          size: t.size,
+          role: t.role,
+          ...(asOf !== undefined ? { asOf } : {}),
+        })),
       );
     } else if (targets.length === 0) {
       io.stdout.write('No targets present in this repository.\n');
@@ -98,11 +140,11 @@ export async function inspect(args: ParsedArgs, io: CliIo): Promise<ExitStatus> 
     const { gun, tag } = splitGunTag(ref, false);
     if (tag !== undefined) assertTargetName(tag);
     if (pretty && index > 0) io.stdout.write('\n\n');
-    const repo = await open(gun, opts, args, io);
+    const { repo, asOf } = await open(gun, opts, args, io);
     try {
       const data = await repo.inspect({ name: ref, ...(tag ? { tag } : {}) });
       if (pretty) io.stdout.write(prettyInspect(data));
-      else results.push(data);
+      else results.push(asOf !== undefined ? { ...data, asOf } : data);
     } finally {
       await repo.close();
     }

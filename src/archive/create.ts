@@ -1,0 +1,145 @@
+// `archive`: download every metadata file of some repositories, verify all of it, write one tar atomically.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Dispatcher } from 'undici';
+import type { ClientConfig } from '../client/config.js';
+import type { RoleFetcher } from '../client/updater.js';
+import { notaryError } from '../errors.js';
+import { formatRfc3339Nano, toEpochNs } from '../metadata/index.js';
+import { type CredentialProvider, defaultCredentials, NotaryRemote, resolveServerUrl } from '../remote/index.js';
+import { resolveAnchor } from './anchor.js';
+import { encodeArchive } from './archive-file.js';
+import { ARCHIVE_FORMAT, type ArchivedRepository, type ArchiveManifest, describeFile } from './manifest.js';
+import { RecordingSource, remoteSource, verifySource } from './source.js';
+
+export interface ArchiveOptions {
+  readonly guns: readonly string[];
+  /** The file to write; gzip-compressed when it ends in `.gz`. */
+  readonly output: string;
+  /** Notary server URL (default as `openRepository` resolves it). */
+  readonly server?: string | undefined;
+  readonly trustDir?: string | undefined;
+  readonly config?: ClientConfig | undefined;
+  readonly dispatcher?: Dispatcher | undefined;
+  /** The clock of every verification (and the recorded archive time); default the system clock. */
+  readonly now?: (() => Date) | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly tlsCaFile?: string | undefined;
+  readonly env?: Record<string, string | undefined> | undefined;
+  readonly credentials?: CredentialProvider | undefined;
+  /** Injected metadata source per GUN (tests); replaces the HTTP remote. */
+  readonly remote?: ((gun: string) => RoleFetcher) | undefined;
+  /** Tool name and version recorded in the manifest. */
+  readonly tool?: string | undefined;
+}
+
+export interface ArchiveResult {
+  readonly output: string;
+  readonly manifest: ArchiveManifest;
+  /** Size of the written file. */
+  readonly bytes: number;
+}
+
+/**
+ * Downloads, for each GUN, every root version 1..current, timestamp, snapshot, targets and every delegation
+ * reachable from targets (by hash), verifies all of it at `now` from the anchor `resolveAnchor` picks, and only
+ * then writes the archive (temp file, fsync, rename): a failure writes nothing.
+ * @throws NotaryError every code of `verifySource` and of the remote; DELEGATION_* for a broken delegation;
+ *   INVALID_ARGUMENT (no GUN); IO (cannot write the output)
+ */
+export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
+  if (options.guns.length === 0) throw notaryError('INVALID_ARGUMENT', 'archive needs at least one gun');
+  const env = options.env ?? process.env;
+  const home = env['HOME'] ?? homedir();
+  const trustDir = resolve(options.trustDir ?? options.config?.trustDir ?? join(home, '.docker', 'trust'));
+  const now = (options.now ?? (() => new Date()))();
+  const repositories: ArchivedRepository[] = [];
+  const files = new Map<string, Uint8Array>();
+  for (const gun of new Set(options.guns)) {
+    const rs = options.config?.remoteServer;
+    const server = resolveServerUrl({ flag: options.server, env, gun, configUrl: rs?.url });
+    const tlsCa = options.tlsCaFile ?? rs?.rootCa;
+    const http =
+      options.remote === undefined
+        ? new NotaryRemote({
+            serverUrl: server,
+            gun,
+            ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+            ...(options.timeoutMs !== undefined ? { timeouts: { totalMs: options.timeoutMs } } : {}),
+            credentials: options.credentials ?? defaultCredentials(env, home),
+            tls: {
+              ...(tlsCa !== undefined ? { caFile: tlsCa } : {}),
+              ...(rs?.tlsClientCert !== undefined ? { certFile: rs.tlsClientCert } : {}),
+              ...(rs?.tlsClientKey !== undefined ? { keyFile: rs.tlsClientKey } : {}),
+              ...(rs?.skipTlsVerify === true ? { insecureSkipVerify: true } : {}),
+            },
+          })
+        : undefined;
+    try {
+      const anchor = resolveAnchor(gun, trustDir, options.config, now);
+      const source = new RecordingSource(remoteSource(http ?? (options.remote as (g: string) => RoleFetcher)(gun)));
+      const { repo, rootVersion } = await verifySource(source, { gun, now, anchor, offline: false });
+      // Every delegation, strictly: a role that does not verify fails the archive.
+      await repo.loadAll();
+      const described = [...source.files].sort(([a], [b]) => fileOrder(a) - fileOrder(b) || (a < b ? -1 : 1));
+      const entries = described.map(([file, bytes]) => {
+        const d = describeFile(gun, file, bytes);
+        files.set(d.path, bytes);
+        return d;
+      });
+      repositories.push({
+        gun,
+        server,
+        archivedAt: formatRfc3339Nano(toEpochNs(now)),
+        anchor: anchor.kind,
+        rootVersion,
+        files: entries,
+      });
+    } finally {
+      await http?.close();
+    }
+  }
+  const manifest: ArchiveManifest = {
+    format: ARCHIVE_FORMAT,
+    tool: options.tool ?? 'notary-ts',
+    createdAt: formatRfc3339Nano(toEpochNs(now)),
+    repositories,
+  };
+  const output = resolve(options.output);
+  const bytes = encodeArchive(manifest, files, output.endsWith('.gz'), Math.floor(now.getTime() / 1000));
+  writeAtomically(output, bytes);
+  return { output, manifest, bytes: bytes.length };
+}
+
+/** Roots by version first, then timestamp, snapshot, targets, delegations. */
+function fileOrder(file: string): number {
+  const m = /^(\d+)\.root\.json$/.exec(file);
+  if (m) return Number(m[1]);
+  const fixed = ['timestamp.json', 'snapshot.json', 'targets.json'].indexOf(file);
+  return 1_000_000 + (fixed === -1 ? 3 : fixed);
+}
+
+/** Temp file beside `path` (O_EXCL), fsync, rename: readers see the old file or the whole new one. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (cause) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw notaryError('IO', `cannot write archive ${path}`, { cause, details: { path } });
+  }
+}
