@@ -103,7 +103,8 @@ function helpText(): string {
     'global flags:',
     ...flagLines(GLOBAL_FLAGS),
     '',
-    'exit statuses: 0 ok, 1 trust failure, 2 usage, 3 not found, 4 remote unavailable, 5 key or passphrase, 70 internal',
+    'exit statuses: 0 ok, 1 trust failure, 2 usage, 3 not found, 4 remote unavailable, 5 key or passphrase,',
+    '  6 (doctor) something to renew expires soon, 70 internal',
     '',
   ].join('\n');
 }
