@@ -36,6 +36,22 @@ export {
   type NotaryErrorCode,
   notaryError,
 } from './errors.js';
+export { assertGun, gunProblem, isGun, MAX_GUN_LENGTH } from './grammar/gun.js';
+export {
+  assertRoleName,
+  isSignerName,
+  isTargetsRole,
+  isWildcardDelegation,
+  MAX_ROLE_NAME_LENGTH,
+  SIGNER_NAME,
+} from './grammar/role-name.js';
+export {
+  delegationDepth,
+  MAX_DELEGATION_DEPTH,
+  MAX_DELEGATION_FANOUT,
+  MAX_DELEGATIONS_LOADED,
+  withinDepthLimit,
+} from './grammar/walk-limits.js';
 export * from './keystore/index.js';
 export * from './metadata/index.js';
 export * from './remote/index.js';
@@ -73,7 +89,6 @@ export {
   reset as resetChanges,
   revoke,
   rotate,
-  SIGNER_NAME,
   type SignerAddOptions,
   type SignerSource,
   type SignOptions,

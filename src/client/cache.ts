@@ -15,6 +15,8 @@ import {
 } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { notaryError } from '../errors.js';
+import { assertGun } from '../grammar/gun.js';
+import { isRoleName } from '../grammar/role-name.js';
 
 /** Go's `notary.PrivExecPerms` / `PrivNoExecPerms` (storage/filestore.go): the cache is private to its owner. */
 export const CACHE_DIR_MODE = 0o700;
@@ -22,30 +24,6 @@ export const CACHE_FILE_MODE = 0o600;
 
 /** Largest cached file we will read at all (Notary's `MaxDownloadSize`, 100 MiB); role caps are lower. */
 export const CACHE_READ_LIMIT = 100 << 20;
-
-const ROLE_RE = /^(root|timestamp|snapshot|targets(\/[-a-z0-9_]+)*)$/;
-
-/**
- * Rejects GUNs that would escape the trust dir once used as a path (`..`, absolute, empty segments, NUL, `\`).
- * Notary itself joins the GUN into the path unchecked (`filepath.Join` cleans `..` away into a sibling dir).
- * @throws NotaryError INVALID_GUN
- */
-export function assertSafeGun(gun: string): void {
-  const bad =
-    gun === '' ||
-    gun.length > 255 ||
-    gun.startsWith('/') ||
-    gun.includes('\\') ||
-    gun.includes('\0') ||
-    gun.includes('*') ||
-    gun.split('/').some((s) => s === '' || s === '.' || s === '..');
-  if (bad) throw notaryError('INVALID_GUN', `invalid gun ${JSON.stringify(gun)}`, { details: { gun } });
-}
-
-/** True for `root|timestamp|snapshot|targets` and clean delegation names such as `targets/releases`. */
-export function isCacheableRole(role: string): boolean {
-  return role.length < 256 && ROLE_RE.test(role);
-}
 
 /** One role file to store: `role` and the exact bytes that were verified. */
 export interface CacheEntry {
@@ -70,13 +48,13 @@ export class MetadataCache {
     readonly trustDir: string,
     readonly gun: string,
   ) {
-    assertSafeGun(gun);
+    assertGun(gun);
     this.dir = join(trustDir, 'tuf', ...gun.split('/'), 'metadata');
   }
 
   /** Absolute path of a role's file (`targets/releases` → `…/metadata/targets/releases.json`). */
   pathOf(role: string): string {
-    if (!isCacheableRole(role)) throw new RangeError(`not a cacheable role name: ${JSON.stringify(role)}`);
+    if (!isRoleName(role)) throw new RangeError(`not a cacheable role name: ${JSON.stringify(role)}`);
     return join(this.dir, ...role.split('/')) + '.json';
   }
 

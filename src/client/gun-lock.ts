@@ -17,7 +17,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isNotaryError, notaryError } from '../errors.js';
-import { assertSafeGun } from './cache.js';
+import { assertGun } from '../grammar/gun.js';
 
 /** How long to wait for another process before giving up (an update makes a handful of 30 s-bounded requests). */
 export const LOCK_WAIT_MS = 300_000;
@@ -38,7 +38,7 @@ const held = new AsyncLocalStorage<ReadonlySet<string>>();
 
 /** `<trustDir>/tuf/<gun>/.lock`, beside the GUN's `metadata/` and `changelist/`. */
 export function gunLockPath(trustDir: string, gun: string): string {
-  assertSafeGun(gun);
+  assertGun(gun);
   return join(trustDir, 'tuf', ...gun.split('/'), '.lock');
 }
 

@@ -1,5 +1,5 @@
 // The client layer: TUF update (pure trusted set + I/O updater), metadata cache, trust pinning, verify facade.
-export { assertSafeGun, CACHE_DIR_MODE, CACHE_FILE_MODE, type CacheEntry, MetadataCache } from './cache.js';
+export { CACHE_DIR_MODE, CACHE_FILE_MODE, type CacheEntry, MetadataCache } from './cache.js';
 export {
   type ClientConfig,
   emptyTrustPinning,
@@ -31,9 +31,6 @@ export {
 export {
   type DelegationLoader,
   type LoadAllVisitor,
-  MAX_DELEGATION_DEPTH,
-  MAX_DELEGATION_FANOUT,
-  MAX_DELEGATIONS_LOADED,
   TrustedRepository,
   type WalkOptions,
   type WalkRole,

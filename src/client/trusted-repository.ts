@@ -1,6 +1,12 @@
 // A verified view of one repository after an update: top-level roles plus delegations loaded on demand, and walks.
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import {
+  MAX_DELEGATION_DEPTH,
+  MAX_DELEGATION_FANOUT,
+  MAX_DELEGATIONS_LOADED,
+  withinDepthLimit,
+} from '../grammar/walk-limits.js';
+import {
   pathAllowed,
   type Root,
   restrictPaths,
@@ -10,13 +16,6 @@ import {
   type Timestamp,
 } from '../metadata/index.js';
 import type { TrustedSet } from './trusted-set.js';
-
-/** Deepest delegation accepted (`targets/a/b/…`: segments below `targets`). Notary has no limit but 255 chars. */
-export const MAX_DELEGATION_DEPTH = 16;
-/** Most delegations one targets file may list before we refuse to walk it (fan-out DoS). */
-export const MAX_DELEGATION_FANOUT = 1024;
-/** Most delegated roles one repository view will load (every load may be a download). */
-export const MAX_DELEGATIONS_LOADED = 4096;
 
 /**
  * Loads one delegation into the set (fetch or cache, verify, persist). Returns undefined when the role has no
@@ -110,8 +109,7 @@ export class TrustedRepository {
   async resolve(name: string): Promise<{ targets: Targets; role: WalkRole } | undefined> {
     if (name === 'targets') return { targets: this.targets, role: TOP };
     if (!name.startsWith('targets/')) return undefined;
-    const depth = name.split('/').length - 1;
-    if (depth > MAX_DELEGATION_DEPTH) {
+    if (!withinDepthLimit(name)) {
       throw notaryError('DELEGATION_INVALID', `${name} is nested deeper than ${MAX_DELEGATION_DEPTH} levels`, {
         details: { role: name, limit: MAX_DELEGATION_DEPTH, reason: 'too-deep' },
       });
@@ -166,7 +164,7 @@ export class TrustedRepository {
       }
       for (const child of children) {
         if (seen.has(child.name)) continue;
-        if (child.name.split('/').length - 1 > MAX_DELEGATION_DEPTH) {
+        if (!withinDepthLimit(child.name)) {
           throw notaryError(
             'DELEGATION_INVALID',
             `${child.name} is nested deeper than ${MAX_DELEGATION_DEPTH} levels`,

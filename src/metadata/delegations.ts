@@ -1,10 +1,10 @@
 // `delegations` of a targets file: the keys and the child roles it delegates to (`isValidTargetsStructure`).
 import { type JsonObject, type JsonValue, newJsonObject } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
+import { isDelegationName, parentRole } from '../grammar/role-name.js';
 import { invalidMetadata, readObject, readString, readStringArray } from './fields.js';
 import { keysToJson, parseKeys } from './keys.js';
 import { parseRoleKeys, type RoleKeys } from './role-keys.js';
-import { isDelegationName, parentRole } from './role-name.js';
 
 /** A delegated role: its signing rule plus the target path prefixes it may sign (`""` means all). */
 export interface DelegationRole extends RoleKeys {

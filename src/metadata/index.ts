@@ -1,4 +1,13 @@
 // The metadata layer's public API: models, parse/serialize, editors, signing, threshold checks, hash checks.
+
+export {
+  BASE_ROLES,
+  type BaseRoleName,
+  isBaseRole,
+  isDelegationName,
+  isRoleName,
+  parentRole,
+} from '../grammar/role-name.js';
 export { checkHashes, checkLength } from './check-hashes.js';
 export {
   type DelegationRole,
@@ -36,17 +45,7 @@ export { KEY_TYPES, keyToJson, parseKey } from './keys.js';
 export { editSnapshot, editTimestamp, SnapshotEditor, TimestampEditor } from './meta-editor.js';
 export { MetadataBase } from './metadata-base.js';
 export type { RoleKeys } from './role-keys.js';
-export {
-  BASE_ROLES,
-  type BaseRoleName,
-  isBaseRole,
-  isDelegationName,
-  isRoleName,
-  METADATA_TYPES,
-  type MetadataType,
-  metadataTypeOf,
-  parentRole,
-} from './role-name.js';
+export { METADATA_TYPES, type MetadataType, metadataTypeOf } from './role-name.js';
 export { Root, type RootInit } from './root.js';
 export { editRoot, RootEditor } from './root-editor.js';
 export { type SigningKey, type SignOptions, signMetadata, signMetadataWithKeys, withSignatures } from './sign.js';

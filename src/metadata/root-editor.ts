@@ -1,10 +1,10 @@
 // Editing a root: replace/add/remove the keys of base roles, thresholds, version and expiry (`tuf.Repo` *BaseKeys).
 import type { JsonObject } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
+import type { BaseRoleName } from '../grammar/role-name.js';
 import { cloneJson, EditorBase } from './editor-base.js';
 import { tufKeyId } from './key-id.js';
 import { keyToJson } from './keys.js';
-import type { BaseRoleName } from './role-name.js';
 import { Root } from './root.js';
 
 /** Edits a copy of `root`; `build()` validates and returns a new `Root`. */

@@ -1,13 +1,13 @@
 // root.json's signed part: keys and the four base roles (`isValidRootStructure`), plus a builder for new roots.
 import { type JsonObject, newJsonObject } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
+import { BASE_ROLES, type BaseRoleName } from '../grammar/role-name.js';
 import type { Expiry } from './expiry.js';
 import { fieldName, invalidMetadata, readObject } from './fields.js';
 import { tufKeyId } from './key-id.js';
 import { keysToJson, parseKeys } from './keys.js';
 import { commonJson, MetadataBase } from './metadata-base.js';
 import { parseRoleKeys, type RoleKeys, roleKeysJson } from './role-keys.js';
-import { BASE_ROLES, type BaseRoleName } from './role-name.js';
 
 /** What a new root needs: the keys of each base role (IDs are computed) and its expiry. */
 export interface RootInit {

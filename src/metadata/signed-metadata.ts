@@ -1,7 +1,8 @@
 // Parsing metadata files into validated models with their signatures and exact bytes, and writing them back.
+
+import { isBaseRole, isDelegationName } from '../grammar/role-name.js';
 import { type Envelope, envelopeBytes, parseEnvelope, type Signature } from './envelope.js';
 import type { MetadataBase } from './metadata-base.js';
-import { isBaseRole, isDelegationName } from './role-name.js';
 import { Root } from './root.js';
 import { Snapshot } from './snapshot.js';
 import { Targets } from './targets.js';

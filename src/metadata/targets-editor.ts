@@ -1,11 +1,11 @@
 // Editing a targets file: add/remove targets and delegations, delegation keys and paths (`tuf.Repo` semantics).
 import { type JsonObject, newJsonObject } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
+import { isDelegationName, parentRole } from '../grammar/role-name.js';
 import { type DelegationRole, delegationsToJson } from './delegations.js';
 import { EditorBase } from './editor-base.js';
 import { type FileMeta, fileMetaToJson, readFileMeta } from './file-meta.js';
 import { tufKeyId } from './key-id.js';
-import { isDelegationName, parentRole } from './role-name.js';
 import { Targets } from './targets.js';
 
 /** Changes to one delegation, applied in Notary's order: remove paths, clear paths, add paths, remove keys, add keys. */

@@ -1,5 +1,6 @@
 // targets.json (and delegated `targets/...` files): the target map, validated in one cheap pass, read on demand.
 import { type JsonObject, type LazyObject, newJsonObject } from '../canonical/index.js';
+import { isDelegationName } from '../grammar/role-name.js';
 import { type DelegationRole, type Delegations, delegationsToJson, parseDelegations } from './delegations.js';
 import type { Envelope } from './envelope.js';
 import type { Expiry } from './expiry.js';
@@ -13,7 +14,6 @@ import {
   validateFileMeta,
 } from './file-meta.js';
 import { commonJson, MetadataBase } from './metadata-base.js';
-import { isDelegationName } from './role-name.js';
 
 /** What a new targets file needs. */
 export interface TargetsInit {

@@ -21,7 +21,6 @@ export {
   type NotaryRemoteOptions,
 } from './notary-remote.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type RemoteTimeouts, type RetryPolicy } from './options.js';
-export { isValidRoleName, MAX_GUN_LENGTH, validateGun } from './paths.js';
 export {
   DOCKER_HUB_NOTARY,
   isLoopbackHost,

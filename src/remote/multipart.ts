@@ -1,6 +1,6 @@
 // The multipart/form-data body of a publish, laid out as Go's mime/multipart writes it for Notary.
 import { randomBytes } from 'node:crypto';
-import { assertRoleName } from './paths.js';
+import { assertRoleName } from '../grammar/role-name.js';
 
 /** One metadata file of a publish: role name (`targets/releases`) and the exact bytes to upload. */
 export interface PublishFile {

@@ -2,12 +2,14 @@
 import type { Dispatcher } from 'undici';
 import { isJsonObject, parseJson } from '../canonical/index.js';
 import { type NotaryErrorCode, notaryError } from '../errors.js';
+import { assertGun } from '../grammar/gun.js';
+import { assertRoleName } from '../grammar/role-name.js';
 import type { CredentialProvider } from './credentials.js';
 import { createAgent, type RemoteTlsOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
 import { buildPublishBody, type PublishFile } from './multipart.js';
 import { type RemoteTimeouts, type RetryPolicy, resolveRetry, resolveTimeouts } from './options.js';
-import { assertRoleName, metadataFileName, type RoleSelector, tufBasePath, validateGun } from './paths.js';
+import { metadataFileName, type RoleSelector, tufBasePath } from './paths.js';
 import { type SendRequest, sendWithRetry } from './send-with-retry.js';
 import { validateServerUrl } from './server-url.js';
 import { statusError } from './status-errors.js';
@@ -80,7 +82,7 @@ export class NotaryRemote {
    */
   constructor(o: NotaryRemoteOptions) {
     this.serverUrl = validateServerUrl(o.serverUrl, 'server url');
-    validateGun(o.gun);
+    assertGun(o.gun);
     this.gun = o.gun;
     const u = new URL(this.serverUrl);
     this.origin = u.origin;

@@ -2,9 +2,10 @@
 
 import type { PublicKey } from '../crypto/types.js';
 import { notaryError } from '../errors.js';
+import { isBaseRole, isDelegationName, isTargetsRole, isWildcardDelegation, parentRole } from '../grammar/role-name.js';
+import { MAX_DELEGATION_DEPTH, MAX_DELEGATION_FANOUT, withinDepthLimit } from '../grammar/walk-limits.js';
 import { pathAllowed } from '../metadata/delegations.js';
 import { canonicalKeyId, tufKeyId } from '../metadata/key-id.js';
-import { isBaseRole, isDelegationName, parentRole } from '../metadata/role-name.js';
 import type { DelegationEdit } from './change.js';
 import type { Op } from './ops.js';
 import type { RepoState } from './repo-state.js';
@@ -14,11 +15,6 @@ export type HoldsKey = (keys: ReadonlyMap<string, PublicKey>) => Promise<boolean
 
 function invalid(message: string, details: Record<string, unknown>): never {
   throw notaryError('INVALID_ARGUMENT', message, { details });
-}
-
-/** Notary `IsWildDelegation`: `targets/*` or `<delegation>/*` (used by `delegation purge`). */
-export function isWildcardDelegation(role: string): boolean {
-  return role.endsWith('/*') && (role === 'targets/*' || isDelegationName(role.slice(0, -2)));
 }
 
 async function requireParentKey(state: RepoState, holds: HoldsKey, role: string): Promise<void> {
@@ -56,8 +52,7 @@ export async function applyOps(state: RepoState, ops: Iterable<Op>, holds: Holds
         break;
       case 'witness':
         // Re-sign a role we already have verified data for (Notary's witness of a valid role).
-        if (op.role !== 'targets' && !isDelegationName(op.role))
-          invalid(`cannot witness ${op.role}`, { role: op.role });
+        if (!isTargetsRole(op.role)) invalid(`cannot witness ${op.role}`, { role: op.role });
         state.work(op.role).dirty = true;
         break;
     }
@@ -65,7 +60,7 @@ export async function applyOps(state: RepoState, ops: Iterable<Op>, holds: Holds
 }
 
 function checkTargetScope(role: string): void {
-  if (role !== 'targets' && !isDelegationName(role)) invalid(`cannot add targets to role ${role}`, { role });
+  if (!isTargetsRole(role)) invalid(`cannot add targets to role ${role}`, { role });
 }
 
 async function applyDelegation(
@@ -81,6 +76,9 @@ async function applyDelegation(
     return;
   }
   if (!isDelegationName(role)) invalid(`invalid delegation name ${role}`, { role });
+  if (!withinDepthLimit(role)) {
+    invalid(`${role} is nested deeper than ${MAX_DELEGATION_DEPTH} levels`, { role, limit: MAX_DELEGATION_DEPTH });
+  }
   const parent = parentRole(role);
   if (parent !== 'targets') state.delegation(parent); // the parent must itself exist
   await requireParentKey(state, holds, role);
@@ -97,6 +95,16 @@ async function applyDelegation(
   if (existing === undefined && (action === 'update' || !edit.threshold)) {
     // Go: NewRole with threshold 0 fails; only a create carrying keys' threshold makes a role.
     throw notaryError('ROLE_NOT_FOUND', `delegation ${role} does not exist`, { details: { role } });
+  }
+  if (existing === undefined) {
+    // The verifier refuses to walk a targets file listing more delegations than this (grammar/walk-limits).
+    const siblings = state.roles.get(parent)?.view.delegations.roles.length ?? 0;
+    if (siblings >= MAX_DELEGATION_FANOUT) {
+      invalid(`${parent} already delegates to ${siblings} roles, the most a client walks`, {
+        role,
+        limit: MAX_DELEGATION_FANOUT,
+      });
+    }
   }
   const parentPaths = parent === 'targets' ? [''] : state.delegation(parent).effectivePaths;
   for (const p of edit.addPaths ?? []) {

@@ -3,9 +3,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { assertSafeGun, MetadataCache } from '../client/cache.js';
+import { MetadataCache } from '../client/cache.js';
 import type { TrustPinning } from '../client/config.js';
 import { withGunLock } from '../client/gun-lock.js';
+import { assertGun } from '../grammar/gun.js';
 import { envPassphrases, FileKeyStore, type PassphraseSource } from '../keystore/index.js';
 import type { Signer } from '../metadata/signer.js';
 import {
@@ -81,7 +82,7 @@ export function resolveNow(now: CommonOptions['now']): Date {
  * @throws NotaryError INVALID_GUN, INVALID_ARGUMENT/INVALID_CONFIG (bad server URL), IO
  */
 export async function openContext(gun: string, options: CommonOptions): Promise<SignerContext> {
-  assertSafeGun(gun);
+  assertGun(gun);
   const trustDir = options.trustDir ?? defaultTrustDir();
   const store = await openKeyStore(trustDir, options);
   const sources: SignerSource[] = [];

@@ -2,10 +2,11 @@
 
 import type { PublicKey } from '../crypto/types.js';
 import { notaryError } from '../errors.js';
+import { isDelegationName, isSignerName } from '../grammar/role-name.js';
+import { MAX_DELEGATION_DEPTH, withinDepthLimit } from '../grammar/walk-limits.js';
 import { canonicalKeyId } from '../metadata/key-id.js';
-import { isDelegationName } from '../metadata/role-name.js';
 import { type CommonOptions, withContext } from './context.js';
-import { parsePublicKeyPem, SIGNER_NAME } from './keys.js';
+import { parsePublicKeyPem } from './keys.js';
 import { loadForWrite } from './load.js';
 import type { Op } from './ops.js';
 import { type PublishResult, publishIn } from './publish.js';
@@ -22,6 +23,11 @@ function toKey(k: KeyInput): PublicKey {
 function checkRole(role: string): void {
   if (!isDelegationName(role)) {
     throw notaryError('INVALID_ARGUMENT', `invalid delegation name ${JSON.stringify(role)}`, { details: { role } });
+  }
+  if (!withinDepthLimit(role)) {
+    throw notaryError('INVALID_ARGUMENT', `${role} is nested deeper than ${MAX_DELEGATION_DEPTH} levels`, {
+      details: { role, limit: MAX_DELEGATION_DEPTH },
+    });
   }
 }
 
@@ -152,7 +158,7 @@ export interface SignerAddOptions extends CommonOptions {
 }
 
 function checkSignerName(name: string): void {
-  if (!SIGNER_NAME.test(name) || name === 'releases') {
+  if (!isSignerName(name) || name === 'releases') {
     throw notaryError('INVALID_ARGUMENT', `invalid signer name ${JSON.stringify(name)}`, { details: { name } });
   }
 }

@@ -35,7 +35,6 @@ export {
   listKeys,
   parsePublicKeyPem,
   removeKey,
-  SIGNER_NAME,
 } from './keys.js';
 export {
   chainSignerSources,

@@ -6,6 +6,7 @@ import { generateKey as newKey, publicKeyFromSpki } from '../crypto/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { certificatePem, parseCertificate } from '../crypto/x509.js';
 import { notaryError } from '../errors.js';
+import { isSignerName, SIGNER_NAME } from '../grammar/role-name.js';
 import {
   decodePemBlocks,
   encodePemBlock,
@@ -17,9 +18,6 @@ import {
 } from '../keystore/index.js';
 import { canonicalKeyId } from '../metadata/key-id.js';
 import { type CommonOptions, defaultTrustDir, openKeyStore } from './context.js';
-
-/** Docker's rule for key and signer names: lower-case alphanumerics, then also `_` and `-`. */
-export const SIGNER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 type KeyOptions = Pick<CommonOptions, 'trustDir' | 'passphrase' | 'allowUnencryptedKeys'>;
 
@@ -47,7 +45,7 @@ export interface GeneratedKey {
  */
 export async function generateKey(options: GenerateKeyOptions): Promise<GeneratedKey> {
   const { name, dir } = options;
-  if (!SIGNER_NAME.test(name)) {
+  if (!isSignerName(name)) {
     throw notaryError('INVALID_ARGUMENT', `key name ${JSON.stringify(name)} must match ${SIGNER_NAME.source}`, {
       details: { name },
     });

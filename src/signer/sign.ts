@@ -1,10 +1,11 @@
 // `docker trust sign` / signed push for pipelines: many tags, one publish, each role signed once; and revoke.
 
 import { notaryError } from '../errors.js';
+import { isTargetsRole } from '../grammar/role-name.js';
 import { assertTargetName } from '../grammar/target-name.js';
+import { withinDepthLimit } from '../grammar/walk-limits.js';
 import type { FileMeta } from '../metadata/file-meta.js';
 import { canonicalKeyId } from '../metadata/key-id.js';
-import { isDelegationName } from '../metadata/role-name.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
 import type { Op } from './ops.js';
@@ -40,7 +41,7 @@ export async function sign(options: SignOptions): Promise<SignResult> {
   const metas = tags.map(targetMetaOf);
   if (metas.length === 0) throw new RangeError('sign needs at least one tag');
   const forced = options.role;
-  if (forced !== undefined && forced !== 'targets' && !isDelegationName(forced)) {
+  if (forced !== undefined && !(isTargetsRole(forced) && withinDepthLimit(forced))) {
     throw notaryError('INVALID_ARGUMENT', `cannot sign into role ${forced}`, { details: { role: forced } });
   }
   let signed = new Map<string, readonly string[]>();

@@ -1,10 +1,10 @@
 // Staging as the Go CLI does it (`notary add/remove` without -p, `status`, `reset`): change files, no network.
 
-import { assertSafeGun } from '../client/cache.js';
 import { notaryError } from '../errors.js';
+import { assertGun } from '../grammar/gun.js';
+import { isTargetsRole, isWildcardDelegation } from '../grammar/role-name.js';
 import { assertTargetName } from '../grammar/target-name.js';
-import { isDelegationName } from '../metadata/role-name.js';
-import { isWildcardDelegation } from './apply.js';
+import { withinDepthLimit } from '../grammar/walk-limits.js';
 import type { Change } from './change.js';
 import { changelistDir, FileChangelist } from './changelist.js';
 import { type CommonOptions, defaultTrustDir } from './context.js';
@@ -23,13 +23,16 @@ export interface StageOptions {
 }
 
 function changelistOf(gun: string, trustDir: string | undefined): FileChangelist {
-  assertSafeGun(gun);
+  assertGun(gun);
   return new FileChangelist(changelistDir(trustDir ?? defaultTrustDir(), gun));
 }
 
-/** Notary's `addChange` rule: targets go to `targets`, a delegation, or a wildcard delegation. */
+/**
+ * Notary's `addChange` rule: targets go to `targets`, a delegation, or a wildcard delegation; and (ours) only to a
+ * role the verifier would walk to (grammar/walk-limits).
+ */
 function checkScope(role: string): void {
-  if (role !== 'targets' && !isDelegationName(role) && !isWildcardDelegation(role)) {
+  if (!(isTargetsRole(role) || isWildcardDelegation(role)) || !withinDepthLimit(role)) {
     throw notaryError('INVALID_ARGUMENT', `cannot add targets to role ${role}`, { details: { role } });
   }
 }

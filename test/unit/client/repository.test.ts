@@ -1,7 +1,8 @@
 // The verify facade over the simulator: docker pull resolution, notary lookup/list semantics, signers, inspect.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_DELEGATION_DEPTH, naturalLess, openRepository, type Repository } from '../../../src/client/index.js';
+import { naturalLess, openRepository, type Repository } from '../../../src/client/index.js';
 import { toHex } from '../../../src/encoding/hex.js';
+import { MAX_DELEGATION_DEPTH } from '../../../src/grammar/walk-limits.js';
 import { canonicalKeyId, parseRoot } from '../../../src/metadata/index.js';
 import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator.js';
 import { tempDir } from '../../helpers/temp-dir.js';

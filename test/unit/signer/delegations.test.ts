@@ -1,12 +1,14 @@
 // Delegations, Docker signers, revocation and key rotation against the in-memory server.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateKey as newKey } from '../../../src/crypto/index.js';
+import { MAX_DELEGATION_DEPTH, MAX_DELEGATION_FANOUT } from '../../../src/grammar/walk-limits.js';
 import { constantPassphrase } from '../../../src/keystore/index.js';
 import { canonicalKeyId, parseRoot, parseTargets, tufKeyId, verifyRole } from '../../../src/metadata/index.js';
 import { keySigner } from '../../../src/metadata/signer.js';
 import { changelistDir } from '../../../src/signer/changelist.js';
+import { delegationAddOps } from '../../../src/signer/delegations.js';
 import {
   addDelegation,
   addSigner,
@@ -19,6 +21,7 @@ import {
   rotate,
   sign,
 } from '../../../src/signer/index.js';
+import { stageOps } from '../../../src/signer/stage.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { FakeServer } from './fake-server.js';
 
@@ -243,7 +246,6 @@ describe('key rotation', () => {
 
   it('a wrong root passphrase rotates nothing and creates no key', async () => {
     const { server, opts, trustDir } = await repo();
-    const { readdirSync } = await import('node:fs');
     const keys = readdirSync(join(trustDir, 'private')).sort();
     const n = server.publishes;
     await expect(rotate({ ...opts, role: 'targets', passphrase: constantPassphrase('nope') })).rejects.toMatchObject({
@@ -251,5 +253,50 @@ describe('key rotation', () => {
     });
     expect(readdirSync(join(trustDir, 'private')).sort()).toEqual(keys);
     expect(server.publishes).toBe(n);
+  });
+});
+
+describe('walk limits (grammar/walk-limits): the signer builds no tree the verifier would refuse to walk', () => {
+  const chain = (n: number) => ['targets', ...Array.from({ length: n }, (_, i) => `d${i}`)].join('/');
+
+  it('a delegation nested 16 deep is published; 17 deep is refused at staging (INVALID_ARGUMENT)', async () => {
+    const { server, trustDir, opts } = await repo();
+    const k = (await generateKey({ name: 'deep', dir: tempDir('pub-'), trustDir, passphrase: PASS })).publicKey;
+    for (let i = 1; i <= MAX_DELEGATION_DEPTH; i++) {
+      await addDelegation({ ...opts, role: chain(i), keys: [k], allPaths: true });
+    }
+    await publish(opts);
+    expect(parseTargets(server.current.get('targets') as Uint8Array, 'targets').signed.delegations.roles).toHaveLength(
+      1,
+    );
+    const deepest = parseTargets(
+      server.current.get(chain(MAX_DELEGATION_DEPTH - 1)) as Uint8Array,
+      chain(MAX_DELEGATION_DEPTH - 1),
+    );
+    expect(deepest.signed.delegations.roles.map((r) => r.name)).toEqual([chain(MAX_DELEGATION_DEPTH)]);
+    const before = server.publishes;
+    await expect(
+      addDelegation({ ...opts, role: chain(MAX_DELEGATION_DEPTH + 1), keys: [k], allPaths: true, publish: true }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { limit: MAX_DELEGATION_DEPTH } });
+    await expect(
+      sign({ ...opts, role: chain(MAX_DELEGATION_DEPTH + 1), tags: [{ tag: 'v9', digest: digest(9), size: 1 }] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(server.publishes).toBe(before);
+  });
+
+  it(`a targets file delegating to more than ${MAX_DELEGATION_FANOUT} roles is not published; the changes stay staged`, async () => {
+    const { server, trustDir, opts } = await repo();
+    const k = newKey('ecdsa').publicKey;
+    const ops = Array.from({ length: MAX_DELEGATION_FANOUT + 1 }, (_, i) =>
+      delegationAddOps({ role: `targets/r${i}`, keys: [k], allPaths: true }),
+    ).flat();
+    await stageOps(GUN, trustDir, ops);
+    const before = server.publishes;
+    await expect(publish(opts)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { limit: MAX_DELEGATION_FANOUT },
+    });
+    expect(server.publishes).toBe(before);
+    expect(readdirSync(changelistDir(trustDir, GUN)).length).toBe(ops.length);
   });
 });
