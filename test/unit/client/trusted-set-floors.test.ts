@@ -111,10 +111,8 @@ describe('5.5.4 snapshot floor', () => {
     const set = TrustedSet.bootstrap(sim.file('root'), { gun: sim.gun, now: NOW, allowExpired: false });
     set.updateTimestamp(sim.file('timestamp'));
     set.updateSnapshot(sim.file('snapshot'), prior);
-    expect(set.listedByPriorSnapshot('targets/releases')).toBe(true);
-    expect(set.listedByPriorSnapshot('targets/other')).toBe(false);
-    const fresh = throughSnapshot();
-    expect(fresh.listedByPriorSnapshot('targets/releases')).toBe(false);
+    expect(set.vanishedDelegations()).toEqual(['targets/releases']);
+    expect(throughSnapshot().vanishedDelegations()).toEqual([]);
   });
 });
 
