@@ -28,6 +28,20 @@ export type {
   SignatureMethod,
 } from './crypto/types.js';
 export {
+  DEFAULT_WARN_MS,
+  type DoctorOptions,
+  type DoctorReport,
+  type DoctorRepositoryReport,
+  doctor,
+  type Finding,
+  type FindingCode,
+  type KeyHealth,
+  type KeyLocation,
+  type RoleHealth,
+  type Severity,
+  type Verdict,
+} from './doctor/index.js';
+export {
   categoryOf,
   ERROR_CODES,
   type ErrorCategory,

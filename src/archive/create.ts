@@ -1,34 +1,22 @@
 // `archive`: download every metadata file of some repositories, verify all of it, write one tar atomically.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Dispatcher } from 'undici';
-import type { ClientConfig } from '../client/config.js';
 import type { RoleFetcher } from '../client/updater.js';
 import { notaryError } from '../errors.js';
 import { formatRfc3339Nano, toEpochNs } from '../metadata/index.js';
-import { type CredentialProvider, defaultCredentials, NotaryRemote, resolveServerUrl } from '../remote/index.js';
 import { resolveAnchor } from './anchor.js';
 import { encodeArchive } from './archive-file.js';
+import { type ConnectOptions, connect, trustDirOf } from './connect.js';
 import { ARCHIVE_FORMAT, type ArchivedRepository, type ArchiveManifest, describeFile } from './manifest.js';
 import { RecordingSource, remoteSource, verifySource } from './source.js';
 
-export interface ArchiveOptions {
+export interface ArchiveOptions extends ConnectOptions {
   readonly guns: readonly string[];
   /** The file to write; gzip-compressed when it ends in `.gz`. */
   readonly output: string;
-  /** Notary server URL (default as `openRepository` resolves it). */
-  readonly server?: string | undefined;
-  readonly trustDir?: string | undefined;
-  readonly config?: ClientConfig | undefined;
-  readonly dispatcher?: Dispatcher | undefined;
   /** The clock of every verification (and the recorded archive time); default the system clock. */
   readonly now?: (() => Date) | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly tlsCaFile?: string | undefined;
-  readonly env?: Record<string, string | undefined> | undefined;
-  readonly credentials?: CredentialProvider | undefined;
   /** Injected metadata source per GUN (tests); replaces the HTTP remote. */
   readonly remote?: ((gun: string) => RoleFetcher) | undefined;
   /** Tool name and version recorded in the manifest. */
@@ -51,32 +39,13 @@ export interface ArchiveResult {
  */
 export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
   if (options.guns.length === 0) throw notaryError('INVALID_ARGUMENT', 'archive needs at least one gun');
-  const env = options.env ?? process.env;
-  const home = env['HOME'] ?? homedir();
-  const trustDir = resolve(options.trustDir ?? options.config?.trustDir ?? join(home, '.docker', 'trust'));
+  const trustDir = trustDirOf(options);
   const now = (options.now ?? (() => new Date()))();
   const repositories: ArchivedRepository[] = [];
   const files = new Map<string, Uint8Array>();
   for (const gun of new Set(options.guns)) {
-    const rs = options.config?.remoteServer;
-    const server = resolveServerUrl({ flag: options.server, env, gun, configUrl: rs?.url });
-    const tlsCa = options.tlsCaFile ?? rs?.rootCa;
-    const http =
-      options.remote === undefined
-        ? new NotaryRemote({
-            serverUrl: server,
-            gun,
-            ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-            ...(options.timeoutMs !== undefined ? { timeouts: { totalMs: options.timeoutMs } } : {}),
-            credentials: options.credentials ?? defaultCredentials(env, home),
-            tls: {
-              ...(tlsCa !== undefined ? { caFile: tlsCa } : {}),
-              ...(rs?.tlsClientCert !== undefined ? { certFile: rs.tlsClientCert } : {}),
-              ...(rs?.tlsClientKey !== undefined ? { keyFile: rs.tlsClientKey } : {}),
-              ...(rs?.skipTlsVerify === true ? { insecureSkipVerify: true } : {}),
-            },
-          })
-        : undefined;
+    const { server, remote } = connect(gun, options);
+    const http = options.remote === undefined ? remote : undefined;
     try {
       const anchor = resolveAnchor(gun, trustDir, options.config, now);
       const source = new RecordingSource(remoteSource(http ?? (options.remote as (g: string) => RoleFetcher)(gun)));
@@ -98,7 +67,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
         files: entries,
       });
     } finally {
-      await http?.close();
+      await remote.close();
     }
   }
   const manifest: ArchiveManifest = {

@@ -46,6 +46,7 @@ const OFFLINE = {
   },
 } as const;
 const archiveCmd = () => import('./commands/archive.js');
+const doctorCmd = () => import('./commands/doctor.js');
 
 const VERIFY_FLAGS: FlagSpecs = {
   role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
@@ -264,5 +265,14 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'download, verify and save every metadata file of repositories in one tar (.gz: gzip)',
     flags: { output: { type: 'string', short: 'o', value: 'FILE', description: 'the archive to write (atomically)' } },
     load: lazy(archiveCmd, (m) => m.archive),
+  },
+  {
+    words: ['doctor'],
+    usage: 'doctor GUN... [--warn DURATION] [--json]',
+    summary: 'role versions, expiry, keys and certificates; exit 6 when something to renew expires within --warn',
+    flags: {
+      warn: { type: 'string', value: 'DURATION', description: 'warning window, e.g. 30d (default), 2w, 36h' },
+    },
+    load: lazy(doctorCmd, (m) => m.doctor),
   },
 ];
