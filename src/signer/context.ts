@@ -18,6 +18,7 @@ import {
 } from '../remote/index.js';
 import { changelistDir, FileChangelist } from './changelist.js';
 import { chainSignerSources, keyStoreSignerSource, type SignerSource, staticSignerSource } from './keystore-signer.js';
+import type { SignerRemote } from './remote.js';
 
 /** Options shared by every signer operation. */
 export interface CommonOptions {
@@ -38,7 +39,7 @@ export interface CommonOptions {
   /** Trust pinning for a repository this machine has never seen. */
   readonly trustPinning?: TrustPinning;
   /** Injected remote (tests wrap one to fail on purpose); default one built from `server`/`dispatcher`. */
-  readonly remote?: NotaryRemote;
+  readonly remote?: SignerRemote;
   /** Store newly created keys unencrypted when the passphrase is empty (default false: refuse). */
   readonly allowUnencryptedKeys?: boolean;
   /** Environment for defaults (server URL, passphrase variables); default `process.env`. */
@@ -58,7 +59,7 @@ export interface SignerContext {
   readonly options: CommonOptions;
   readonly store: FileKeyStore;
   readonly source: SignerSource;
-  readonly remote: NotaryRemote;
+  readonly remote: SignerRemote;
   readonly cache: MetadataCache;
   readonly changelist: FileChangelist;
   /** The instant of this operation (one clock reading per call, like one `time.Now()` per Notary command). */
@@ -115,7 +116,7 @@ export async function openContext(gun: string, options: CommonOptions): Promise<
     changelist: new FileChangelist(changelistDir(trustDir, gun)),
     now: resolveNow(options.now),
     close: async () => {
-      if (owned) await remote.close();
+      if (owned) await remote.close?.();
     },
   };
 }

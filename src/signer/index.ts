@@ -52,6 +52,7 @@ export {
   publish,
   publishIn,
 } from './publish.js';
+export type { ServerManagedRole, SignerRemote } from './remote.js';
 export { type RotatableRole, type RotateOptions, type RotateResult, rotate } from './rotate.js';
 export { type RevokeOptions, type RevokeResult, revoke, type SignOptions, type SignResult, sign } from './sign.js';
 export { type TagInput, targetMetaOf } from './signable-roles.js';

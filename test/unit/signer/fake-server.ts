@@ -20,7 +20,8 @@ import {
   Timestamp,
   tufKeyId,
 } from '../../../src/metadata/index.js';
-import { NotaryRemote, type PublishFile } from '../../../src/remote/index.js';
+import type { PublishFile } from '../../../src/remote/index.js';
+import type { SignerRemote } from '../../../src/signer/index.js';
 
 export class FakeServer {
   readonly current = new Map<string, Uint8Array>();
@@ -94,26 +95,22 @@ export class FakeServer {
     this.versions.set('timestamp', ts.version);
   }
 
-  /** A NotaryRemote for one GUN backed by this server; `failPublish` makes the next publishes throw. */
+  /** The signer's remote for one GUN, backed by this server; `failPublish` makes the next publishes throw. */
   remote(gun: string): FakeRemote {
     return new FakeRemote(this, gun);
   }
 }
 
-export class FakeRemote extends NotaryRemote {
+/** Implements only the signer's small remote interface: no URL, no HTTP. */
+export class FakeRemote implements SignerRemote {
   failPublish: Error | undefined;
   readonly calls: string[] = [];
   constructor(
     readonly server: FakeServer,
-    gun: string,
-  ) {
-    super({ serverUrl: 'http://127.0.0.1:9', gun });
-  }
+    readonly gun: string,
+  ) {}
 
-  override async getRole(
-    role: string,
-    opts: { maxBytes: number; checksum?: string; version?: number },
-  ): Promise<Uint8Array> {
+  async getRole(role: string, opts: { maxBytes: number; checksum?: string; version?: number }): Promise<Uint8Array> {
     this.calls.push(`get ${role}${opts.checksum ? `.${opts.checksum.slice(0, 8)}` : ''}`);
     const b = opts.checksum ? this.server.byChecksum.get(opts.checksum) : this.server.current.get(role);
     if (b === undefined) {
@@ -126,22 +123,20 @@ export class FakeRemote extends NotaryRemote {
     return b;
   }
 
-  override async getKey(role: 'timestamp' | 'snapshot'): Promise<Uint8Array> {
+  async getKey(role: 'timestamp' | 'snapshot'): Promise<Uint8Array> {
     this.calls.push(`key ${role}`);
     const k = this.server.key(role).publicKey;
     return utf8(`{"keytype":"ed25519","keyval":{"public":"${toBase64(k.public)}","private":null}}`);
   }
 
-  override async rotateKey(role: 'timestamp' | 'snapshot'): Promise<Uint8Array> {
+  async rotateKey(role: 'timestamp' | 'snapshot'): Promise<Uint8Array> {
     this.server.keys.delete(role);
     return this.getKey(role);
   }
 
-  override async publish(files: readonly PublishFile[]): Promise<void> {
+  async publish(files: readonly PublishFile[]): Promise<void> {
     this.calls.push(`publish ${files.map((f) => f.role).join(',')}`);
     if (this.failPublish) throw this.failPublish;
     await this.server.publish(files);
   }
-
-  override async close(): Promise<void> {}
 }
