@@ -1,9 +1,12 @@
 // Mutation testing of the trust core: `npm run mutate` (see SPEC §7.8). Not part of `npm run check`: a full run
-// takes far longer than the per-commit suite. Reports land in reports/mutation/ (gitignored).
+// takes far longer than the per-commit suite. Reports land in reports/mutation/ (gitignored); MUTATE_REPORT names
+// them (default "mutation"), so runs restricted with --mutate can keep their own report and incremental file.
+const report = process.env.MUTATE_REPORT ?? 'mutation';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-ignore-messages.mjs'],
+  ignorers: ['error-messages'],
   vitest: { configFile: 'vitest.mutate.config.ts', related: true },
   coverageAnalysis: 'perTest',
   mutate: [
@@ -25,11 +28,11 @@ export default {
   concurrency: 2,
   timeoutMS: 10_000,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `reports/mutation/${report}-incremental.json`,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  tempDirName: '.tmp/stryker',
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
+  tempDirName: `.tmp/stryker-${report}`,
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 85, break: null },
 };
