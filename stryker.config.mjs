@@ -26,7 +26,7 @@ export default {
     '!src/**/index.ts',
   ],
   concurrency: 2,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   incremental: true,
   incrementalFile: `reports/mutation/${report}-incremental.json`,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
