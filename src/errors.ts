@@ -62,6 +62,12 @@ export const ERROR_CODES = {
   LOCKED: 'internal',
   /** An archive file (`archive -o`, `--archive`) that is not a well-formed notary-ts archive, or lacks files it names. */
   ARCHIVE_INVALID: 'trust',
+  /** A docker image reference that does not fit docker's grammar (`[REGISTRY[:PORT]/]NAME[:TAG][@DIGEST]`). */
+  INVALID_REFERENCE: 'usage',
+  /** The registry has no manifest for the tag or digest (404). */
+  IMAGE_NOT_FOUND: 'not-found',
+  /** `verify --registry`: the registry's current digest of the tag differs from the signed one (tag drift). */
+  REGISTRY_MISMATCH: 'trust',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

@@ -66,6 +66,17 @@ export {
   MAX_DELEGATIONS_LOADED,
   withinDepthLimit,
 } from './grammar/walk-limits.js';
+export {
+  DEFAULT_REGISTRY,
+  DEFAULT_TAG,
+  familiarName,
+  formatReference,
+  gunOfReference,
+  type ImageReference,
+  isImageTag,
+  NAME_MAX_LENGTH,
+  parseImageReference,
+} from './grammar/reference.js';
 export * from './keystore/index.js';
 export * from './metadata/index.js';
 export * from './remote/index.js';

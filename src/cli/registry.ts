@@ -36,6 +36,14 @@ const ROLES = {
   roles: { type: 'strings', short: 'r', value: 'ROLE', description: 'stage into this role (default targets)' },
 } as const;
 
+const INSECURE_REGISTRY = {
+  'insecure-registry': {
+    type: 'strings',
+    value: 'HOST[:PORT]',
+    description: 'allow plain HTTP to this registry (loopback registries always may); repeatable',
+  },
+} as const;
+
 const OFFLINE = {
   offline: { type: 'boolean', description: 'use only the cached trust data (says so on stderr); fetch nothing' },
   archive: { type: 'string', value: 'FILE', description: 'verify from an archive file (see archive); no network' },
@@ -61,9 +69,20 @@ const VERIFY_FLAGS: FlagSpecs = {
 export const COMMANDS: CommandEntry[] = [
   {
     words: ['verify'],
-    usage: 'verify GUN:TAG | GUN TAG [--role R] [--signer NAME]... [--offline | --archive FILE] [--at TIME] [--json]',
+    usage:
+      'verify GUN:TAG | GUN TAG | --ref IMAGE[:TAG] | --registry IMAGE[:TAG] | --from FILE|- [--role R] ' +
+      '[--signer NAME]... [--offline | --archive FILE] [--at TIME] [--json]',
     summary: 'print the digest GUN:TAG is signed for (targets/releases first, then targets)',
-    flags: VERIFY_FLAGS,
+    flags: {
+      ...VERIFY_FLAGS,
+      ref: { type: 'boolean', description: 'the argument is an image reference: print NAME@sha256:... to pull' },
+      registry: {
+        type: 'boolean',
+        description: 'also check that the registry serves the signed manifest now (else REGISTRY_MISMATCH)',
+      },
+      from: { type: 'string', value: 'FILE', description: 'verify the image references in FILE (- stdin), JSON lines' },
+      ...INSECURE_REGISTRY,
+    },
     load: lazy(verifyCmd, (m) => m.verify),
   },
   {
@@ -135,10 +154,13 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     words: ['sign'],
-    usage: 'sign GUN:TAG --digest sha256:HEX --size BYTES | sign GUN --from FILE [--role R]',
-    summary: 'sign tags and publish in one step (as docker trust sign); FILE lines: TAG sha256:HEX SIZE, - for stdin',
+    usage: 'sign IMAGE:TAG | sign GUN:TAG --digest sha256:HEX --size BYTES | sign GUN --from FILE [--role R]',
+    summary:
+      'sign tags and publish in one step (as docker trust sign); IMAGE:TAG alone is resolved from its registry; ' +
+      'FILE lines: TAG sha256:HEX SIZE, or TAG alone (resolved), - for stdin',
     flags: {
       ...DIGEST,
+      ...INSECURE_REGISTRY,
       from: { type: 'string', value: 'FILE', description: 'sign many tags in one publish' },
       role: { type: 'string', value: 'ROLE', description: 'sign into this role only' },
       'no-init': { type: 'boolean', description: 'never create the repository: a GUN the server lacks exits 3' },

@@ -22,6 +22,24 @@ export {
 } from './notary-remote.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type RemoteTimeouts, type RetryPolicy } from './options.js';
 export {
+  DOCKER_HUB_REGISTRY_API,
+  isInsecureRegistry,
+  MANIFEST_MEDIA_TYPES,
+  MAX_MANIFEST_BYTES,
+  RegistryClient,
+  type RegistryClientOptions,
+  type ResolvedManifest,
+  registryApiHost,
+} from './registry-client.js';
+export {
+  DEFAULT_CONCURRENCY as DEFAULT_RESOLVE_CONCURRENCY,
+  RegistryPool,
+  type ResolvedImage,
+  type ResolveImageOptions,
+  resolveImage,
+  resolveImages,
+} from './resolve-image.js';
+export {
   DOCKER_HUB_NOTARY,
   isLoopbackHost,
   normalizeGun,

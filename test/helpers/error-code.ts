@@ -9,3 +9,13 @@ export function thrownCode(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The NotaryError code a promise rejects with ('NOT_NOTARY' for any other error, undefined when it resolves). */
+export async function rejectedCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return isNotaryError(e) ? e.code : 'NOT_NOTARY';
+  }
+  return undefined;
+}

@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import { notaryError } from '../../errors.js';
 import {
   initRepository as initRepo,
+  isImageTag,
+  parseImageReference,
   publish as publishRepo,
+  type ResolvedImage,
   resetChanges,
   revoke as revokeTags,
   type SignerCommonOptions,
@@ -18,6 +21,7 @@ import type { CliIo } from '../context.js';
 import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
+import { registryOptions, resolveWithProgress } from './image.js';
 
 /** The signer's options from the CLI's: server, trust dir, clock, passphrases, trust pinning. */
 export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptions {
@@ -35,21 +39,50 @@ export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptio
 
 /**
  * Reads `TAG sha256:<hex> SIZE` lines (blank lines and `#` comments skipped). A tag listed twice with the same digest
- * and size counts once; with a different digest or size it is a conflict naming both lines.
+ * and size counts once; with a different digest or size it is a conflict naming both lines. With `tagOnly`, a line
+ * holding just a tag is collected there (to be resolved from the registry) instead of being refused; such a tag
+ * may not also have a `TAG DIGEST SIZE` line.
  * @throws NotaryError USAGE (details: source, line, and for a conflict tag, lines)
  */
-export function parseTagLines(text: string, source: string): TagInput[] {
+export function parseTagLines(text: string, source: string, tagOnly?: string[]): TagInput[] {
   const out: TagInput[] = [];
   const seen = new Map<string, { line: number; digest: string; size: number }>();
+  const seenTagOnly = new Map<string, number>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
     if (line === '' || line.startsWith('#')) continue;
     const parts = line.split(/\s+/);
     const [tag, digest, size] = parts;
+    if (tagOnly && parts.length === 1 && tag) {
+      if (!isImageTag(tag)) {
+        throw notaryError('USAGE', `${source}:${i + 1}: ${JSON.stringify(tag)} is not a valid image tag`, {
+          details: { source, line: i + 1 },
+        });
+      }
+      const full = seen.get(tag);
+      if (full !== undefined) {
+        throw notaryError(
+          'USAGE',
+          `${source}:${full.line} and ${source}:${i + 1} both sign tag ${JSON.stringify(tag)}`,
+          {
+            details: { source, tag, lines: [full.line, i + 1], line: i + 1 },
+          },
+        );
+      }
+      if (!seenTagOnly.has(tag)) tagOnly.push(tag);
+      seenTagOnly.set(tag, i + 1);
+      continue;
+    }
     if (parts.length !== 3 || !tag || !digest || !size || !/^\d+$/.test(size)) {
       throw notaryError('USAGE', `${source}:${i + 1}: expected "TAG sha256:<hex> SIZE"`, {
         details: { source, line: i + 1 },
+      });
+    }
+    const only = seenTagOnly.get(tag);
+    if (only !== undefined) {
+      throw notaryError('USAGE', `${source}:${only} and ${source}:${i + 1} both sign tag ${JSON.stringify(tag)}`, {
+        details: { source, tag, lines: [only, i + 1], line: i + 1 },
       });
     }
     const first = seen.get(tag);
@@ -90,8 +123,29 @@ export async function sign(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
     if (parsed.tag !== undefined) throw notaryError('USAGE', 'with --from, give the GUN without a tag');
     gun = parsed.gun;
     const text = from === '-' ? await readAll(io.stdin) : (await readInputFile(from)).toString('utf8');
-    tags = parseTagLines(text, from === '-' ? '<stdin>' : from);
-    if (tags.length === 0) throw notaryError('USAGE', `no tags in ${from}`);
+    const tagOnly: string[] = [];
+    tags = parseTagLines(text, from === '-' ? '<stdin>' : from, tagOnly);
+    if (tags.length === 0 && tagOnly.length === 0) throw notaryError('USAGE', `no tags in ${from}`);
+    if (tagOnly.length > 0) {
+      // Tags to resolve: the GUN is then an image name, normalised as docker does (alpine → docker.io/library/alpine).
+      const image = parseImageReference(gun);
+      if (image.tag !== undefined || image.digest !== undefined) {
+        throw notaryError('USAGE', 'with --from, give the image name without a tag or digest');
+      }
+      gun = image.name;
+      const refs = tagOnly.map((tag) => ({ ...image, tag }));
+      const resolved = await resolveWithProgress(refs, registryOptions(args, opts), io, opts.json);
+      tags.push(...resolved.map((r) => ({ tag: r.tag as string, digest: r.digest, size: r.size })));
+    }
+  } else if (stringFlag(args, 'digest') === undefined && stringFlag(args, 'size') === undefined) {
+    // `sign IMAGE:TAG`: digest and size of the manifest the registry serves now (as `docker trust sign`).
+    const image = parseImageReference(ref as string);
+    if (image.tag === undefined) {
+      throw notaryError('USAGE', `sign needs IMAGE:TAG (or IMAGE:TAG@DIGEST), got ${JSON.stringify(ref)}`);
+    }
+    gun = image.name;
+    const [r] = await resolveWithProgress([image], registryOptions(args, opts), io, opts.json);
+    tags = [{ tag: image.tag, digest: (r as ResolvedImage).digest, size: (r as ResolvedImage).size }];
   } else {
     const parsed = splitGunTag(ref as string, true);
     gun = parsed.gun;

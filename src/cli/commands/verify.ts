@@ -71,6 +71,10 @@ function gunAndTag(args: ParsedArgs): { gun: string; tag: string } {
 }
 
 export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
+  if (stringFlag(args, 'from') !== undefined) return (await import('./verify-image.js')).verifyMany(args, io);
+  if (boolFlag(args, 'ref') || boolFlag(args, 'registry')) {
+    return (await import('./verify-image.js')).verifyImage(args, io);
+  }
   const { gun, tag } = gunAndTag(args);
   const opts = commonOptions(args, io);
   const role = stringFlag(args, 'role');
@@ -81,6 +85,7 @@ export async function verify(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
     if (opts.json) {
       printJson(io.stdout, {
         ok: true,
+        reference: `${r.gun}@${r.digest}`,
         gun: r.gun,
         tag: r.tag,
         digest: r.digest,
