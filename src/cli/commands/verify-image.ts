@@ -4,17 +4,17 @@ import {
   DEFAULT_TAG,
   type ImageReference,
   type LookupResult,
-  openRepository,
   parseImageReference,
   RegistryPool,
   type Repository,
 } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
-import { type CommonOptions, commonOptions, positionals, readInputFile } from '../common.js';
+import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
 import { type ExitStatus, exitStatusFor } from '../exit-status.js';
 import { asNotaryError, printJson } from '../output.js';
 import { registryOptions } from './image.js';
+import { type Opened, open } from './verify.js';
 
 /** Parses a reference to verify: a tag (default `latest`, as `docker pull`), never a digest (already pinned). */
 function verifyTarget(text: string): ImageReference & { tag: string } {
@@ -59,23 +59,7 @@ async function check(
   return { ref, result, reference: `${ref.name}@${result.digest}` };
 }
 
-async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Repository> {
-  const repo = await openRepository({
-    gun,
-    server: opts.server,
-    trustDir: opts.trustDir,
-    config: opts.config,
-    timeoutMs: opts.timeoutMs,
-    tlsCaFile: opts.tlsCaFile,
-    offline: boolFlag(args, 'offline'),
-    env: opts.env,
-    now: opts.now,
-  });
-  if (repo.offline) io.stderr.write(`notary-ts: warning: --offline: answering ${gun} from cached trust data only\n`);
-  return repo;
-}
-
-function answer(c: Checked, input?: string): Record<string, unknown> {
+function answer(c: Checked, asOf: string | undefined, input?: string): Record<string, unknown> {
   const r = c.result;
   return {
     ok: true,
@@ -88,6 +72,7 @@ function answer(c: Checked, input?: string): Record<string, unknown> {
     role: r.role,
     ...(r.signedBy ? { signedBy: r.signedBy } : {}),
     offline: r.offline,
+    ...(asOf !== undefined ? { asOf } : {}),
   };
 }
 
@@ -97,10 +82,10 @@ export async function verifyImage(args: ParsedArgs, io: CliIo): Promise<ExitStat
   const ref = verifyTarget(text as string);
   const opts = commonOptions(args, io);
   const pool = boolFlag(args, 'registry') ? new RegistryPool(registryOptions(args, opts)) : undefined;
-  const repo = await open(ref.name, opts, args, io);
+  const { repo, asOf } = await open(ref.name, opts, args, io);
   try {
     const c = await check(ref, repo, args, pool);
-    if (opts.json) printJson(io.stdout, answer(c));
+    if (opts.json) printJson(io.stdout, answer(c, asOf));
     else io.stdout.write(boolFlag(args, 'ref') ? `${c.reference}\n` : `${c.result.digest}\n`);
     return 0;
   } finally {
@@ -131,7 +116,7 @@ export async function verifyMany(args: ParsedArgs, io: CliIo): Promise<ExitStatu
     .filter((l) => l !== '' && !l.startsWith('#'));
   if (inputs.length === 0) throw notaryError('USAGE', `no image references in ${from}`);
   const pool = boolFlag(args, 'registry') ? new RegistryPool(registryOptions(args, opts)) : undefined;
-  const repos = new Map<string, Promise<Repository>>();
+  const repos = new Map<string, Promise<Opened>>();
   let status: ExitStatus = 0;
   try {
     for (const input of inputs) {
@@ -145,7 +130,8 @@ export async function verifyMany(args: ParsedArgs, io: CliIo): Promise<ExitStatu
           repo.catch(() => undefined);
           repos.set(ref.name, repo);
         }
-        line = answer(await check(ref, await repo, args, pool), input);
+        const opened = await repo;
+        line = answer(await check(ref, opened.repo, args, pool), opened.asOf, input);
       } catch (e) {
         const err: NotaryError = asNotaryError(e);
         if (!isNotaryError(e)) throw e;
@@ -157,6 +143,9 @@ export async function verifyMany(args: ParsedArgs, io: CliIo): Promise<ExitStatu
     return status;
   } finally {
     const opened = await Promise.allSettled(repos.values());
-    await Promise.all([...opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)), pool?.close()]);
+    await Promise.all([
+      ...opened.map((o) => (o.status === 'fulfilled' ? o.value.repo.close() : undefined)),
+      pool?.close(),
+    ]);
   }
 }

@@ -10,14 +10,14 @@ import type { ExitStatus } from '../exit-status.js';
 import { goTable, printJson } from '../output.js';
 import { prettyInspect } from './inspect-pretty.js';
 
-interface Opened {
+export interface Opened {
   readonly repo: Repository;
   /** Set with `--at`: what JSON answers carry as `asOf`. */
   readonly asOf: string | undefined;
 }
 
 /** The repository for `gun`: online, `--offline` (cache only) or `--archive FILE`, evaluated now or `--at TIME`. */
-async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Opened> {
+export async function open(gun: string, opts: CommonOptions, args: ParsedArgs, io: CliIo): Promise<Opened> {
   const offline = boolFlag(args, 'offline');
   const archiveFile = stringFlag(args, 'archive');
   if (archiveFile !== undefined && offline) {
