@@ -52,6 +52,17 @@ export {
 } from './errors.js';
 export { assertGun, gunProblem, isGun, MAX_GUN_LENGTH } from './grammar/gun.js';
 export {
+  DEFAULT_REGISTRY,
+  DEFAULT_TAG,
+  familiarName,
+  formatReference,
+  gunOfReference,
+  type ImageReference,
+  isImageTag,
+  NAME_MAX_LENGTH,
+  parseImageReference,
+} from './grammar/reference.js';
+export {
   assertRoleName,
   isSignerName,
   isTargetsRole,
@@ -66,17 +77,6 @@ export {
   MAX_DELEGATIONS_LOADED,
   withinDepthLimit,
 } from './grammar/walk-limits.js';
-export {
-  DEFAULT_REGISTRY,
-  DEFAULT_TAG,
-  familiarName,
-  formatReference,
-  gunOfReference,
-  type ImageReference,
-  isImageTag,
-  NAME_MAX_LENGTH,
-  parseImageReference,
-} from './grammar/reference.js';
 export * from './keystore/index.js';
 export * from './metadata/index.js';
 export * from './remote/index.js';
