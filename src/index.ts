@@ -17,6 +17,14 @@ export {
   readArchive,
 } from './archive/index.js';
 export * from './canonical/index.js';
+export {
+  type CheckCode,
+  type CheckFinding,
+  type CheckOptions,
+  type CheckReport,
+  type CheckRepositoryReport,
+  check,
+} from './check/index.js';
 export * from './client/index.js';
 export * from './crypto/index.js';
 export type {

@@ -55,6 +55,7 @@ const OFFLINE = {
 } as const;
 const archiveCmd = () => import('./commands/archive.js');
 const doctorCmd = () => import('./commands/doctor.js');
+const checkCmd = () => import('./commands/check.js');
 
 const VERIFY_FLAGS: FlagSpecs = {
   role: { type: 'string', value: 'ROLE', description: 'look only in this role (e.g. targets, targets/releases)' },
@@ -296,5 +297,13 @@ export const COMMANDS: CommandEntry[] = [
       warn: { type: 'string', value: 'DURATION', description: 'warning window, e.g. 30d (default), 2w, 36h' },
     },
     load: lazy(doctorCmd, (m) => m.doctor),
+  },
+  {
+    words: ['check'],
+    usage: 'check GUN... [--json]',
+    summary:
+      "verify everything the server holds for GUN and test its answers against Notary's API (exit 0: all correct)",
+    flags: {},
+    load: lazy(checkCmd, (m) => m.check),
   },
 ];

@@ -261,8 +261,50 @@ export class NotaryRemote {
     };
   }
 
+  /**
+   * `GET <role>.json`, `<role>.<checksum>.json` or `<version>.<role>.json` with authorisation, answering whatever
+   * the status is (for conformance checks such as `check`): the status, the Content-Type and the body (a 200 body
+   * capped at `maxBytes`, others cut at 64 KiB).
+   * @throws NotaryError RESPONSE_TOO_LARGE, NETWORK, TIMEOUT, SERVER_ERROR (5xx after retries), BAD_RESPONSE,
+   *   INVALID_ARGUMENT (unsafe role name)
+   * @throws RangeError on a bad maxBytes, checksum or version
+   */
+  async probe(
+    role: string,
+    sel: RoleSelector,
+    maxBytes: number,
+  ): Promise<{ status: number; contentType: string | undefined; body: Uint8Array }> {
+    assertRoleName(role);
+    const res = await this.exchange({
+      what: `get ${role}`,
+      method: 'GET',
+      path: metadataFileName(role, sel),
+      access: 'pull',
+      maxBytes,
+      tooLarge: { role, maxBytes },
+    });
+    const ct = res.headers['content-type'];
+    return { status: res.status, contentType: Array.isArray(ct) ? ct[0] : ct, body: res.body };
+  }
+
   /** One operation: authorisation, the request, one re-try after a 401 challenge, status mapping. */
   private async call(spec: CallSpec): Promise<ExchangeResponse> {
+    const res = await this.exchange(spec);
+    if (res.status !== 200) {
+      const path = `${this.prefix}${tufBasePath(this.gun)}${spec.path}`;
+      throw statusError(res, {
+        what: spec.what,
+        gun: this.gun,
+        url: this.origin + path,
+        ...(spec.notFound ? { notFound: spec.notFound } : {}),
+        ...(spec.details ? { details: spec.details } : {}),
+      });
+    }
+    return res;
+  }
+
+  /** Authorisation, the request, one re-try after a 401 challenge; any status is returned. */
+  private async exchange(spec: CallSpec): Promise<ExchangeResponse> {
     const deadline = performance.now() + this.timeouts.totalMs;
     const send: Sender = (req) => this.send(req, deadline);
     const path = `${this.prefix}${tufBasePath(this.gun)}${spec.path}`;
@@ -290,15 +332,6 @@ export class NotaryRemote {
       const second = await this.auth.authorization(challenged, send);
       // Sending the very header the server just refused would only repeat the 401.
       if (second !== undefined && second !== first) res = await send(build(second));
-    }
-    if (res.status !== 200) {
-      throw statusError(res, {
-        what: spec.what,
-        gun: this.gun,
-        url: this.origin + path,
-        ...(spec.notFound ? { notFound: spec.notFound } : {}),
-        ...(spec.details ? { details: spec.details } : {}),
-      });
     }
     return res;
   }
