@@ -6,15 +6,25 @@ import { assertTargetName } from '../grammar/target-name.js';
 import { withinDepthLimit } from '../grammar/walk-limits.js';
 import type { FileMeta } from '../metadata/file-meta.js';
 import { canonicalKeyId } from '../metadata/key-id.js';
+import type { ResolveImageOptions } from '../remote/resolve-image.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
 import type { Op } from './ops.js';
 import { type PublishResult, publishIn } from './publish.js';
+import { gunAndTags } from './sign-images.js';
 import { RELEASES_ROLE, signableRoles, type TagInput, targetMetaOf } from './signable-roles.js';
 
 export interface SignOptions extends CommonOptions {
-  readonly gun: string;
-  readonly tags: readonly TagInput[];
+  /** The repository; may be left out when `images` names it. */
+  readonly gun?: string;
+  readonly tags?: readonly TagInput[];
+  /**
+   * Image references (`registry.example.com/app:v1`) signed beside `tags`: digest and size are read from the
+   * registry (see `resolveImage`); all must be in one repository, which is the GUN.
+   */
+  readonly images?: readonly string[];
+  /** Registry access for `images` (insecure hosts, credentials, TLS); env and timeout default to this call's. */
+  readonly registry?: ResolveImageOptions;
   /** Sign into this role only (`targets` or a delegation) instead of Docker's choice. */
   readonly role?: string;
   /** Never create a repository: one the server does not have fails with REPOSITORY_NOT_FOUND, no key made. */
@@ -34,10 +44,12 @@ export interface SignResult extends PublishResult {
  * each tag goes to every direct child of `targets` whose paths allow it and whose key we hold, else to `targets`.
  * Tags are applied in memory (no change file per tag) and staged changes of the GUN are published with them.
  * @throws NotaryError INVALID_ARGUMENT (bad tag/digest/size/role), KEY_NOT_FOUND (no role we can sign), and
- *   everything `publish` throws
+ *   everything `publish` throws; with `images`, also INVALID_REFERENCE and what `resolveImage` throws
+ *   (IMAGE_NOT_FOUND, UNAUTHORIZED, NETWORK, …)
  */
 export async function sign(options: SignOptions): Promise<SignResult> {
-  const tags = [...options.tags];
+  // Images are resolved before anything is opened or created: a missing image publishes nothing.
+  const { gun, tags } = await gunAndTags(options);
   const metas = tags.map(targetMetaOf);
   if (metas.length === 0) throw new RangeError('sign needs at least one tag');
   const forced = options.role;
@@ -46,7 +58,7 @@ export async function sign(options: SignOptions): Promise<SignResult> {
   }
   let signed = new Map<string, readonly string[]>();
   let createdRootKeyId: string | undefined;
-  return withContext(options.gun, options, async (ctx) => {
+  return withContext(gun, options, async (ctx) => {
     const result = await publishIn(ctx, {
       action: 'sign',
       init: options.noInit === true ? false : { serverManagedSnapshot: true },

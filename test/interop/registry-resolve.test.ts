@@ -2,9 +2,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { constantPassphrase } from '../../src/keystore/index.js';
 import { resolveImage } from '../../src/remote/resolve-image.js';
+import { sign } from '../../src/signer/index.js';
 import { rejectedCode } from '../helpers/error-code.js';
 import { freePort } from '../helpers/free-port.js';
+import { type NotaryServer, runNotary, startNotaryServer, TEST_PASSPHRASE } from '../helpers/notary.js';
 import { describeRegistry, type Registry, startRegistry } from '../helpers/registry.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -81,5 +84,58 @@ describeRegistry('registry client (docker-registry with token auth)', () => {
     expect(reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:org/svc:pull'))).toBe(true);
     const wrong = dockerConfig(reg.host, USER, 'nope');
     expect(await rejectedCode(resolveImage(`${reg.host}/org/svc:v1`, { env: wrong }))).toBe('UNAUTHORIZED');
+  });
+});
+
+describeRegistry('library sign({ images }) (docker-registry + notary-server)', () => {
+  let reg: Registry;
+  let server: NotaryServer;
+  beforeAll(async () => {
+    [reg, server] = await Promise.all([
+      startRegistry({ basic: { username: USER, password: PASS } }),
+      startNotaryServer(),
+    ]);
+  });
+  afterAll(async () => Promise.all([reg?.stop(), server?.stop()]));
+
+  it('signs image references beside tags in one publish; Go sees the pushed digests and sizes', async () => {
+    const a = await reg.pushImage('lib/app', 'v1', 'oci');
+    const b = await reg.pushImage('lib/app', 'v2', 'docker');
+    const gun = `${reg.host}/lib/app`;
+    const opts = {
+      server: server.url,
+      trustDir: tempDir('lib-trust-'),
+      passphrase: constantPassphrase(TEST_PASSPHRASE),
+    };
+    const r = await sign({
+      ...opts,
+      images: [`${gun}:v1`, `${gun}:v2`],
+      tags: [{ tag: 'pinned', digest: `sha256:${'d'.repeat(64)}`, size: 7 }],
+      registry: { env: dockerConfig(reg.host, USER, PASS) },
+    });
+    expect([...r.signed.keys()].sort()).toEqual(['pinned', 'v1', 'v2']);
+    for (const [tag, m] of [
+      ['v1', a],
+      ['v2', b],
+    ] as const) {
+      const g = await runNotary(['lookup', gun, tag], { trustDir: tempDir('go-'), server: server.url });
+      expect(g.stdout.trim()).toBe(`${tag} ${m.digest} ${m.size}`);
+    }
+  });
+
+  it('a missing image or images of two repositories publish nothing', async () => {
+    const gun = `${reg.host}/lib/none`;
+    const opts = {
+      server: server.url,
+      trustDir: tempDir('lib-trust-'),
+      passphrase: constantPassphrase(TEST_PASSPHRASE),
+    };
+    const env = dockerConfig(reg.host, USER, PASS);
+    expect(await rejectedCode(sign({ ...opts, images: [`${gun}:v1`], registry: { env } }))).toBe('IMAGE_NOT_FOUND');
+    expect(
+      await rejectedCode(sign({ ...opts, images: [`${gun}:v1`, `${reg.host}/lib/app:v1`], registry: { env } })),
+    ).toBe('INVALID_ARGUMENT');
+    const g = await runNotary(['lookup', gun, 'v1'], { trustDir: tempDir('go-'), server: server.url });
+    expect(g.code).not.toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 // remote layer's normaliser leaves unchanged (one grammar for the name a registry and a notary server see).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isGun } from '../../src/grammar/gun.js';
 import { formatReference, parseImageReference } from '../../src/grammar/reference.js';
 import { normalizeGun } from '../../src/remote/server-url.js';
 
@@ -41,11 +42,12 @@ describe('image references (property)', () => {
     );
   });
 
-  it('the name is a fixed point of the GUN normaliser', () => {
+  it('the name is a GUN the signer and verifier accept, and a fixed point of the GUN normaliser', () => {
     fc.assert(
       fc.property(reference, (s) => {
         const name = parseImageReference(s).name;
         expect(normalizeGun(name)).toBe(name);
+        expect(isGun(name)).toBe(true);
       }),
     );
   });
