@@ -133,6 +133,44 @@ describeInterop('archive, then verify from the archive after the server is gone'
     expect(list.json()).toEqual([expect.objectContaining({ name: 'latest', asOf: expect.any(String) })]);
   });
 
+  it('trust pinning (-c) anchors the archive before the trust dir: matching cert IDs verify, others fail', async () => {
+    const contents = decodeArchive(readFileSync(tarFile));
+    const rootKeyId = (gun: string, v: number) => {
+      const root = JSON.parse(
+        Buffer.from(contents.files.get(`${gun}/_trust/tuf/${v}.root.json`) as Uint8Array).toString(),
+      );
+      return root.signed.roles.root.keyids[0] as string;
+    };
+    const config = (certs: Record<string, string[]>) => {
+      const file = join(tempDir('arc-cfg'), 'config.json');
+      writeFileSync(file, JSON.stringify({ trust_pinning: { certs } }));
+      return file;
+    };
+    // The rotated repository is pinned to its current (v2) root certificate: the walk starts there.
+    const pinned = config({ [TS_GUN]: [rootKeyId(TS_GUN, 2)], [GO_GUN]: [rootKeyId(GO_GUN, 1)] });
+    for (const ref of [`${TS_GUN}:v1`, `${GO_GUN}:latest`]) {
+      const r = await offline(['-c', pinned, 'verify', '--archive', tarFile, ref]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('trust on first use');
+    }
+    const wrong = config({ [GO_GUN]: ['ab'.repeat(32)] });
+    const w = await offline(['-c', wrong, 'verify', '--json', '--archive', tarFile, `${GO_GUN}:latest`]);
+    expect(w.status).toBe(1);
+    expect(w.json()).toMatchObject({ code: 'PINNING_FAILED' });
+    // Pinning wins over the trust dir's cached root.
+    const wins = await runBin([
+      '-d',
+      tsDir,
+      '-c',
+      config({ [TS_GUN]: ['ab'.repeat(32)] }),
+      'verify',
+      '--archive',
+      tarFile,
+      `${TS_GUN}:v1`,
+    ]);
+    expect(wins.status).toBe(1);
+  });
+
   it('a missing tag exits 3; an unknown GUN exits 3; --at in the future and --offline with --archive exit 2', async () => {
     const missing = await offline(['verify', '--json', '--archive', tarFile, `${TS_GUN}:nope`]);
     expect(missing.status).toBe(3);

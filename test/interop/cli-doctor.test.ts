@@ -84,6 +84,22 @@ describeInterop('doctor: expiry warnings, server-renewed roles, key locations', 
     expect(repo?.roles.map((x) => x.role)).toEqual(['root', 'targets', 'snapshot', 'timestamp']);
   });
 
+  it('verify --at online and --offline: three days later expired targets fail, as of today they verify', async () => {
+    const today = new Date().toISOString();
+    const late = await run(['verify', '--json', `${SOON}:v1`], '+3d');
+    expect(late.status).toBe(1);
+    expect(late.json()).toMatchObject({ code: 'EXPIRED' });
+    for (const mode of [[], ['--offline']]) {
+      const asOf = await run(['verify', '--json', ...mode, '--at', today, `${SOON}:v1`], '+3d');
+      expect(asOf.status, asOf.stderr).toBe(0);
+      expect(asOf.json()).toMatchObject({ digest, asOf: expect.any(String) });
+      expect(asOf.stderr).toContain('as of');
+    }
+    const inspect = await run(['inspect', '--at', today, `${SOON}:v1`], '+3d');
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.json()).toEqual([expect.objectContaining({ asOf: expect.any(String) })]);
+  });
+
   it('several GUNs: the worst verdict decides; staged changes are listed; the text names each fix', async () => {
     expect((await run(['add', FRESH, 'v2', '--digest', digest, '--size', '3'])).status).toBe(0);
     const both = await run(['doctor', FRESH, SOON, '--warn', '7d']);
