@@ -3,7 +3,9 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { freePort } from '../helpers/free-port.js';
 import { type NotaryServer, PASSPHRASE_ENV, runNotary, startNotaryServer, tempDir } from '../helpers/notary.js';
 import { describeRegistry, type PushedManifest, type Registry, startRegistry } from '../helpers/registry.js';
@@ -139,6 +141,32 @@ describeRegistry('sign and verify by image reference (docker-registry + notary-s
     expect(s.stderr).not.toContain('resolving');
     expect(await goLookup(server, gun, 't7')).toBe(`t7 ${pushed[7]?.digest} ${pushed[7]?.size}`);
     expect(await goLookup(server, gun, 'manual')).toBe(`manual ${fixed} 42`);
+  });
+
+  it('progress goes to stderr only when it is a TTY, never to stdout, and not with --json', async () => {
+    const gun = `${reg.host}/ci/progress`;
+    for (let i = 0; i < 3; i++) await reg.pushImage('ci/progress', `p${i}`, 'oci');
+    const trust = tempDir('trust-');
+    const go = async (extra: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const stdin = new PassThrough();
+      stdin.end('p0\np1\np2\n');
+      const status = await main(['-s', server.url, '-d', trust, ...extra, 'sign', gun, '--from', '-'], {
+        stdout: { write: (c: string) => (stdout += c) },
+        stderr: { write: (c: string) => (stderr += c), isTTY: true },
+        stdin,
+        env: { HOME: '/nonexistent-home', ...env },
+      });
+      return { status, stdout, stderr };
+    };
+    const tty = await go([]);
+    expect(tty.status, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('resolving 3/3');
+    expect(tty.stdout).not.toContain('resolving');
+    const json = await go(['--json']);
+    expect(json.status, json.stderr).toBe(0);
+    expect(json.stderr).not.toContain('resolving');
   });
 
   it('verify --registry fails REGISTRY_MISMATCH (exit 1) once the tag moved; plain verify still answers', async () => {
