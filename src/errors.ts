@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   IMAGE_NOT_FOUND: 'not-found',
   /** `verify --registry`: the registry's current digest of the tag differs from the signed one (tag drift). */
   REGISTRY_MISMATCH: 'trust',
+  /** A plain `http://` URL names a server that speaks only HTTPS: use `https://`. */
+  HTTPS_REQUIRED: 'usage',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

@@ -26,6 +26,22 @@ export {
   check,
 } from './check/index.js';
 export * from './client/index.js';
+export {
+  type ClientConfig,
+  type Connection,
+  type ConnectionOptions,
+  emptyTrustPinning,
+  type FirstUse,
+  homeOf,
+  loadClientConfig,
+  mergePinning,
+  PINNING_ENV,
+  type PinningOptions,
+  parseClientConfig,
+  resolveConnection,
+  resolveTrustDir,
+  type TrustPinning,
+} from './connection/index.js';
 export * from './crypto/index.js';
 export type {
   KeyType,
@@ -87,6 +103,8 @@ export {
 } from './grammar/walk-limits.js';
 export * from './keystore/index.js';
 export * from './metadata/index.js';
+/** Loads undici's Agent from a pre-bundled file (the CLI launcher's start-up optimisation). */
+export { useAgentModule } from './remote/dispatcher.js';
 export * from './remote/index.js';
 export {
   addDelegation,

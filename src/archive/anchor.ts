@@ -1,8 +1,8 @@
 // Choosing the trust anchor of an archive or an archive download: trust pinning, then the cached root, then TOFU.
 import { MetadataCache } from '../client/cache.js';
-import { type ClientConfig, emptyTrustPinning } from '../client/config.js';
 import { createPinChecker } from '../client/trust-pinning.js';
 import { ROOT_MAX_BYTES } from '../client/updater.js';
+import { type ClientConfig, emptyTrustPinning } from '../connection/config.js';
 import type { Anchor } from './source.js';
 
 /**

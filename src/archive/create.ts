@@ -7,7 +7,7 @@ import { notaryError } from '../errors.js';
 import { formatRfc3339Nano, toEpochNs } from '../metadata/index.js';
 import { resolveAnchor } from './anchor.js';
 import { encodeArchive } from './archive-file.js';
-import { type ConnectOptions, connect, trustDirOf } from './connect.js';
+import { type ConnectOptions, connect, pinningOf, trustDirOf } from './connect.js';
 import { ARCHIVE_FORMAT, type ArchivedRepository, type ArchiveManifest, describeFile } from './manifest.js';
 import { RecordingSource, remoteSource, verifySource } from './source.js';
 
@@ -47,7 +47,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveResult> {
     const { server, remote } = connect(gun, options);
     const http = options.remote === undefined ? remote : undefined;
     try {
-      const anchor = resolveAnchor(gun, trustDir, options.config, now);
+      const anchor = resolveAnchor(gun, trustDir, { ...(options.config ?? {}), trustPinning: pinningOf(options) }, now);
       const source = new RecordingSource(remoteSource(http ?? (options.remote as (g: string) => RoleFetcher)(gun)));
       const { repo, rootVersion } = await verifySource(source, { gun, now, anchor, offline: false });
       // Every delegation, strictly: a role that does not verify fails the archive.

@@ -1,11 +1,11 @@
 // `openArchive`: a repository verified from an archive file alone, with the same lookup/list/inspect as online.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ClientConfig } from '../client/config.js';
 import { inspectRepository } from '../client/inspect.js';
 import { listTargets } from '../client/list.js';
 import { lookupTarget } from '../client/lookup.js';
 import type { Repository } from '../client/repository.js';
+import type { ClientConfig } from '../connection/config.js';
 import { resolveAnchor } from './anchor.js';
 import { type ArchiveContents, archivedRepository, archiveSource, readArchive } from './archive-file.js';
 import type { AnchorKind } from './manifest.js';

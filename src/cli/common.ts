@@ -1,45 +1,69 @@
 // Options every command shares: trust dir, server, config, timeout, TLS CA, passphrase sources, clock.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type ClientConfig, loadClientConfig } from '../client/config.js';
 import { notaryError } from '../errors.js';
-import { boolFlag, type ParsedArgs, parseDuration, stringFlag } from './args.js';
+import { type ConnectionOptions, homeOf, loadClientConfig, resolveTrustDir } from '../index.js';
+import { boolFlag, listFlag, type ParsedArgs, parseDuration, stringFlag } from './args.js';
 import type { CliIo } from './context.js';
 
 export interface CommonOptions {
+  /** Everything about reaching the server, for the verify and the sign side alike (one resolver in the library). */
+  connection: ConnectionOptions;
   trustDir: string;
-  /** `-s/--server`; the remote layer falls back to DOCKER_CONTENT_TRUST_SERVER, the config, then the GUN. */
-  server: string | undefined;
-  config: ClientConfig | undefined;
   timeoutMs: number | undefined;
-  tlsCaFile: string | undefined;
   passphraseFile: string | undefined;
   json: boolean;
   env: Record<string, string | undefined>;
   now: () => Date;
 }
 
-/** Default trust dir, shared with the Docker CLI. */
-export function defaultTrustDir(env: Record<string, string | undefined>): string {
-  return join(env['HOME'] ?? homedir(), '.docker', 'trust');
-}
-
 /** @throws NotaryError USAGE, INVALID_CONFIG */
 export function commonOptions(args: ParsedArgs, io: CliIo): CommonOptions {
   const configFile = stringFlag(args, 'config');
-  const config = configFile ? loadClientConfig(configFile, io.env['HOME'] ?? homedir()) : undefined;
-  const trustDirFlag = stringFlag(args, 'trust-dir');
+  const config = configFile ? loadClientConfig(configFile, homeOf(io.env)) : undefined;
   const timeout = stringFlag(args, 'timeout');
-  return {
-    trustDir: resolve(trustDirFlag ?? config?.trustDir ?? defaultTrustDir(io.env)),
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+  const trustDir = resolveTrustDir({ trustDir: stringFlag(args, 'trust-dir'), config, env: io.env });
+  const debug = boolFlag(args, 'debug');
+  const json = boolFlag(args, 'json');
+  const connection: ConnectionOptions = {
     server: stringFlag(args, 'server'),
+    trustDir,
     config,
-    timeoutMs: timeout === undefined ? undefined : parseDuration(timeout),
-    tlsCaFile: stringFlag(args, 'tlscacert') ?? config?.remoteServer?.rootCa,
+    env: io.env,
+    tlsCaFile: stringFlag(args, 'tlscacert'),
+    tlsCertFile: stringFlag(args, 'tlscert'),
+    tlsKeyFile: stringFlag(args, 'tlskey'),
+    timeoutMs,
+    pinning: {
+      rootKeys: listFlag(args, 'root-key'),
+      rootCas: listFlag(args, 'root-ca'),
+      noTofu: boolFlag(args, 'no-tofu'),
+    },
+    // With --json, stderr carries at most one JSON error document: the notice is left out there.
+    onFirstUse: ({ gun, rootKeyIds }) => {
+      if (json) return;
+      const ids = rootKeyIds.join(', ');
+      io.stderr.write(
+        `notary-ts: first use of ${gun}: trusting its root key ${ids} (nothing pinned it); ` +
+          `pin it with --root-key ${gun}=${rootKeyIds[0] ?? ''}\n`,
+      );
+    },
+    ...(debug
+      ? {
+          onExchange: (e) => {
+            const result = e.status === 0 ? (e.error ?? 'error') : String(e.status);
+            io.stderr.write(`notary-ts: debug: ${e.method} ${e.url} -> ${result} (${e.ms} ms)\n`);
+          },
+        }
+      : {}),
+  };
+  return {
+    connection,
+    trustDir,
+    timeoutMs,
     passphraseFile: stringFlag(args, 'passphrase-file'),
-    json: boolFlag(args, 'json'),
+    json,
     env: io.env,
     now: io.now ?? (() => new Date()),
   };

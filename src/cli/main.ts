@@ -124,5 +124,5 @@ function commandHelp(c: CommandEntry): string {
   ].join('\n');
 }
 
-export { useAgentModule } from '../remote/dispatcher.js';
+export { useAgentModule } from '../index.js';
 export type { ParsedArgs };

@@ -1,13 +1,6 @@
 // The client layer: TUF update (pure trusted set + I/O updater), metadata cache, trust pinning, verify facade.
 export { CACHE_DIR_MODE, CACHE_FILE_MODE, type CacheEntry, MetadataCache } from './cache.js';
 export {
-  type ClientConfig,
-  emptyTrustPinning,
-  loadClientConfig,
-  parseClientConfig,
-  type TrustPinning,
-} from './config.js';
-export {
   type InspectOptions,
   inspectRepository,
   naturalLess,

@@ -1,38 +1,20 @@
 // The verify facade: open (update and verify) a repository, then lookup, list or inspect it.
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Dispatcher } from 'undici';
-import { type CredentialProvider, defaultCredentials, NotaryRemote, resolveServerUrl } from '../remote/index.js';
+import { type ConnectionOptions, mergePinning, resolveConnection, resolveTrustDir } from '../connection/index.js';
+import type { NotaryRemote } from '../remote/index.js';
 import { MetadataCache } from './cache.js';
-import type { ClientConfig } from './config.js';
 import { type InspectOptions, inspectRepository, type TrustInspect } from './inspect.js';
 import { type ListedTarget, type ListOptions, listTargets } from './list.js';
 import { type LookupOptions, type LookupResult, lookupTarget } from './lookup.js';
 import type { TrustedRepository } from './trusted-repository.js';
 import { type MissingDelegationPolicy, type RoleFetcher, Updater } from './updater.js';
 
-export interface OpenRepositoryOptions {
+/** Connection options (shared with the signer: server, trust dir, config, TLS, credentials, ...) plus these. */
+export interface OpenRepositoryOptions extends ConnectionOptions {
   readonly gun: string;
-  /** Notary server URL; default as docker resolves it (DOCKER_CONTENT_TRUST_SERVER, config, then the GUN). */
-  readonly server?: string | undefined;
-  /** Trust dir; default the config's `trust_dir`, else `~/.docker/trust`. */
-  readonly trustDir?: string | undefined;
-  /** undici dispatcher (tests: MockAgent); default an Agent with `tlsCaFile`. */
-  readonly dispatcher?: Dispatcher | undefined;
   /** The clock for expiry checks; default the system clock. */
   readonly now?: Date | (() => Date) | undefined;
-  /** Client config (trust pinning, remote server, TLS files). */
-  readonly config?: ClientConfig | undefined;
-  /** Whole-call timeout of each request, ms (default 30 s). */
-  readonly timeoutMs?: number | undefined;
-  /** CA bundle for the server's TLS certificate (replaces the system roots, as Go notary does). */
-  readonly tlsCaFile?: string | undefined;
   /** Verify the cached data only; fetch nothing. Results then carry `offline: true`. */
   readonly offline?: boolean | undefined;
-  /** Environment for server resolution and credentials; default `process.env`. */
-  readonly env?: Record<string, string | undefined> | undefined;
-  /** Registry credentials for token auth; default NOTARY_AUTH then ~/.docker/config.json. */
-  readonly credentials?: CredentialProvider | undefined;
   /** Injected metadata source (tests); replaces the HTTP remote. */
   readonly remote?: RoleFetcher | undefined;
   /** See `UpdaterOptions.missingDelegations`. */
@@ -63,40 +45,26 @@ export interface Repository {
  *   `Updater.update`
  */
 export async function openRepository(options: OpenRepositoryOptions): Promise<Repository> {
-  const env = options.env ?? process.env;
-  const home = env['HOME'] ?? homedir();
-  const trustDir = resolve(options.trustDir ?? options.config?.trustDir ?? join(home, '.docker', 'trust'));
-  const cache = new MetadataCache(trustDir, options.gun);
   const nowOpt = options.now;
   const now = nowOpt === undefined ? () => new Date() : typeof nowOpt === 'function' ? nowOpt : () => nowOpt;
-
-  let http: NotaryRemote | undefined;
-  let remote = options.remote;
-  if (remote === undefined && !options.offline) {
-    const rs = options.config?.remoteServer;
-    const tlsCa = options.tlsCaFile ?? rs?.rootCa;
-    http = new NotaryRemote({
-      serverUrl: resolveServerUrl({ flag: options.server, env, gun: options.gun, configUrl: rs?.url }),
-      gun: options.gun,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      ...(options.timeoutMs !== undefined ? { timeouts: { totalMs: options.timeoutMs } } : {}),
-      credentials: options.credentials ?? defaultCredentials(env, home),
-      tls: {
-        ...(tlsCa !== undefined ? { caFile: tlsCa } : {}),
-        ...(rs?.tlsClientCert !== undefined ? { certFile: rs.tlsClientCert } : {}),
-        ...(rs?.tlsClientKey !== undefined ? { keyFile: rs.tlsClientKey } : {}),
-        ...(rs?.skipTlsVerify === true ? { insecureSkipVerify: true } : {}),
-      },
-    });
-    remote = http;
-  }
+  const online = options.remote === undefined && !options.offline;
+  const conn = online ? resolveConnection(options.gun, options) : undefined;
+  const trustDir = conn?.trustDir ?? resolveTrustDir(options);
+  const cache = new MetadataCache(trustDir, options.gun);
+  const http: NotaryRemote | undefined = conn?.openRemote();
+  const remote = options.remote ?? http;
+  const trustPinning =
+    conn?.trustPinning ??
+    options.trustPinning ??
+    mergePinning(options.config?.trustPinning, options.env ?? process.env, options.pinning);
 
   const updater = new Updater({
     gun: options.gun,
     cache,
     remote,
     now,
-    trustPinning: options.config?.trustPinning,
+    trustPinning,
+    ...(options.onFirstUse ? { onFirstUse: options.onFirstUse } : {}),
     offline: options.offline === true,
     missingDelegations: options.missingDelegations,
   });

@@ -1,5 +1,6 @@
 // Notary's trust pinning (trustpinning/trustpin.go): which root certificates a first-time client may trust for a GUN.
 import { readFileSync } from 'node:fs';
+import type { TrustPinning } from '../connection/config.js';
 import {
   type Certificate,
   isCertificateAcceptable,
@@ -9,7 +10,6 @@ import {
 } from '../crypto/index.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { tufKeyId } from '../metadata/key-id.js';
-import type { TrustPinning } from './config.js';
 
 /** Which rule of the pinning config applies to a GUN, in Notary's priority order. */
 export type PinMode = 'certs' | 'certs-wildcard' | 'ca' | 'tofu';

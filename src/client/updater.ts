@@ -1,14 +1,18 @@
 // The I/O shell around TrustedSet: Notary's bootstrap + update + root-rotation recovery, fetching and caching.
+
+import { emptyTrustPinning, type TrustPinning } from '../connection/config.js';
+import type { FirstUse } from '../connection/pinning.js';
 import { bytesEqual } from '../encoding/bytes.js';
 import { toHex } from '../encoding/hex.js';
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
-import { emptyTrustPinning, type TrustPinning } from './config.js';
 import { withGunLock } from './gun-lock.js';
 import { createPinChecker } from './trust-pinning.js';
 import { TrustedRepository } from './trusted-repository.js';
 import { TrustedSet } from './trusted-set.js';
+
+export type { FirstUse };
 
 /** Notary's `MaxTimestampSize`. */
 export const TIMESTAMP_MAX_BYTES = 1 << 20;
@@ -49,6 +53,8 @@ export interface UpdaterOptions {
   readonly missingDelegations?: MissingDelegationPolicy | undefined;
   /** Reads pinned CA files (default `fs.readFileSync`). */
   readonly readFile?: ((path: string) => Uint8Array) | undefined;
+  /** Told after an update that trusted a first root nothing pinned (TOFU), before it returns. */
+  readonly onFirstUse?: ((info: FirstUse) => void) | undefined;
 }
 
 /** One update's context: whether it may fetch. */
@@ -115,6 +121,7 @@ export class Updater {
     if (run.offline) return this.#offline(now, cachedRoot, run);
 
     let set: TrustedSet;
+    let tofu = false;
     if (cachedRoot !== undefined) {
       set = this.#cachedAnchor(cachedRoot, now);
       // Notary: an expired cached root only serves to verify a newer one.
@@ -129,6 +136,7 @@ export class Updater {
         ...(this.#o.readFile ? { readFile: this.#o.readFile } : {}),
       });
       set = TrustedSet.bootstrap(bytes, { gun: this.gun, now, pin, allowExpired: false });
+      tofu = pin.mode === 'tofu';
     }
 
     let writes: CacheEntry[];
@@ -155,6 +163,10 @@ export class Updater {
       writes.push({ role: 'root', bytes: set.root.raw });
     }
     cache.writeAll(writes);
+    if (tofu) {
+      const root = set.root.signed.roles.get('root');
+      this.#o.onFirstUse?.({ gun: this.gun, rootKeyIds: [...(root?.keyIds ?? [])] });
+    }
     return new TrustedRepository(set, (s, name) => this.#loadDelegation(s, name, run), false);
   }
 
@@ -188,6 +200,13 @@ export class Updater {
       return TrustedSet.bootstrap(bytes, { gun: this.gun, now, allowExpired: true });
     } catch (cause) {
       if (!isNotaryError(cause)) throw cause;
+      // An expired or otherwise unusable root certificate is a certificate problem, not a damaged file.
+      if (cause.code === 'BAD_CERTIFICATE' || cause.code === 'EXPIRED') {
+        throw notaryError(cause.code, `cached root of ${this.gun}: ${cause.message}`, {
+          cause,
+          details: { ...cause.details, gun: this.gun, role: 'root', path: this.#o.cache.pathOf('root') },
+        });
+      }
       throw notaryError('CACHE_CORRUPT', `cached root of ${this.gun} cannot be trusted: ${cause.message}`, {
         cause,
         details: { gun: this.gun, role: 'root', path: this.#o.cache.pathOf('root'), reason: cause.code },

@@ -2,7 +2,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAnchor } from '../archive/anchor.js';
-import { type ConnectOptions, connect, trustDirOf } from '../archive/connect.js';
+import { type ConnectOptions, connect, pinningOf, trustDirOf } from '../archive/connect.js';
 import { remoteSource, type VerifiedSource, verifySource } from '../archive/source.js';
 import { parseJson } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/index.js';
@@ -80,7 +80,12 @@ interface Ctx {
 
 async function examine(gun: string, server: string, remote: NotaryRemote, c: Ctx): Promise<DoctorRepositoryReport> {
   const findings: Finding[] = [];
-  const anchor = resolveAnchor(gun, c.trustDir, c.options.config, c.now);
+  const anchor = resolveAnchor(
+    gun,
+    c.trustDir,
+    { ...(c.options.config ?? {}), trustPinning: pinningOf(c.options) },
+    c.now,
+  );
   // An expired role stops verification; note it and look again just before it expired, to report the rest.
   let at = c.now;
   let verified: VerifiedSource | undefined;

@@ -1,4 +1,5 @@
-// Builds the undici Agent the remote talks through: TLS material from files, connect timeout, loaded on first use.
+// Builds the dispatcher the remote talks through from one plain options object (TLS material, proxy, connect
+// timeout); undici's classes are loaded on first use.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
@@ -17,6 +18,26 @@ export interface RemoteTlsOptions {
   keyFile?: string;
   /** Notary's `skipTLSVerify`: do not verify the server certificate. Dangerous; for test set-ups only. */
   insecureSkipVerify?: boolean;
+}
+
+/**
+ * Everything a transport needs to reach a server, as plain data (PEM text, URLs): the connection layer resolves it
+ * once and any transport (undici today) consumes it. No file names, no environment: those are resolved already.
+ */
+export interface TransportOptions {
+  tls?: {
+    /** PEM CA certificates to trust; omitted: Node's bundled roots. Replaces them when given. */
+    ca?: string;
+    /** Client certificate chain and key (PEM) for mutual TLS. */
+    cert?: string;
+    key?: string;
+    /** False: do not verify the server certificate (Notary's `skipTLSVerify`). */
+    rejectUnauthorized?: boolean;
+    /** Accept any certificate of `ca` as an anchor, an intermediate too (as Go's x509 does). */
+    allowPartialTrustChain?: boolean;
+  };
+  /** Proxy URLs by target scheme and the NO_PROXY list (as the HTTPS_PROXY/HTTP_PROXY/NO_PROXY variables). */
+  proxy?: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
 }
 
 type AgentClass = typeof Agent;
@@ -50,7 +71,7 @@ function loadAgent(): AgentClass {
   return agentClass;
 }
 
-function readPem(file: string, what: string, marker: RegExp): string {
+export function readPem(file: string, what: string, marker: RegExp): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -65,23 +86,77 @@ function readPem(file: string, what: string, marker: RegExp): string {
   return text;
 }
 
+type EnvProxyClass = new (opts: Record<string, unknown>) => Dispatcher;
+
+/** Loads undici's EnvHttpProxyAgent, only when a proxy is configured (it pulls in the proxy machinery). */
+function loadEnvProxyAgent(): EnvProxyClass {
+  const require = createRequire(import.meta.url);
+  try {
+    const c = require('undici/lib/dispatcher/env-http-proxy-agent.js') as EnvProxyClass;
+    if (typeof c !== 'function') throw new TypeError('unexpected undici layout');
+    return c;
+  } catch {
+    return (require('undici') as { EnvHttpProxyAgent: EnvProxyClass }).EnvHttpProxyAgent;
+  }
+}
+
 /**
- * Creates the Agent for a remote. Files are read now, so a bad path fails before any request.
- * @throws NotaryError INVALID_CONFIG when a file is unreadable or not PEM, or only one of cert/key is given
+ * Creates the dispatcher for a transport: an Agent, or (with a proxy) undici's EnvHttpProxyAgent given explicit
+ * values, so it never falls back to `process.env` itself. Loopback targets never go through a proxy (as Go's
+ * `httpproxy` rule, which docker and notary use).
  */
-export function createAgent(connectTimeoutMs: number, tls: RemoteTlsOptions = {}): Dispatcher {
+export function createDispatcher(connectTimeoutMs: number, options: TransportOptions = {}): Dispatcher {
+  const connect: Record<string, unknown> = { timeout: connectTimeoutMs };
+  const tls = options.tls ?? {};
+  if (tls.ca !== undefined) connect['ca'] = tls.ca;
+  if (tls.cert !== undefined && tls.key !== undefined) {
+    connect['cert'] = tls.cert;
+    connect['key'] = tls.key;
+  }
+  if (tls.rejectUnauthorized === false) connect['rejectUnauthorized'] = false;
+  if (tls.allowPartialTrustChain === true) connect['allowPartialTrustChain'] = true;
+  const proxy = options.proxy;
+  if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
+    const EnvProxy = loadEnvProxyAgent();
+    const noProxy = ['localhost', '127.0.0.1', '[::1]', proxy.noProxy ?? ''].filter((x) => x !== '').join(',');
+    return new EnvProxy({
+      connect,
+      requestTls: connect,
+      proxyTls: { timeout: connectTimeoutMs },
+      httpProxy: proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
+      noProxy,
+      keepAliveTimeout: 4_000,
+    });
+  }
+  const AgentCtor = loadAgent();
+  return new AgentCtor({ connect, keepAliveTimeout: 4_000 });
+}
+
+/** Reads the PEM files of `tls` into transport options. @throws NotaryError INVALID_CONFIG as `createAgent` */
+export function readTlsFiles(tls: RemoteTlsOptions): NonNullable<TransportOptions['tls']> {
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
     throw notaryError('INVALID_CONFIG', 'either give both a tls client certificate and key, or neither', {
       details: { certFile: tls.certFile, keyFile: tls.keyFile },
     });
   }
-  const connect: Record<string, unknown> = { timeout: connectTimeoutMs };
-  if (tls.caFile !== undefined) connect['ca'] = readPem(tls.caFile, 'tls ca file', /-----BEGIN CERTIFICATE-----/);
-  if (tls.certFile !== undefined && tls.keyFile !== undefined) {
-    connect['cert'] = readPem(tls.certFile, 'tls client certificate', /-----BEGIN CERTIFICATE-----/);
-    connect['key'] = readPem(tls.keyFile, 'tls client key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  const out: NonNullable<TransportOptions['tls']> = {};
+  if (tls.caFile !== undefined) {
+    out.ca = readPem(tls.caFile, 'tls ca file', /-----BEGIN CERTIFICATE-----/);
+    out.allowPartialTrustChain = true;
   }
-  if (tls.insecureSkipVerify === true) connect['rejectUnauthorized'] = false;
-  const AgentCtor = loadAgent();
-  return new AgentCtor({ connect, keepAliveTimeout: 4_000 });
+  if (tls.certFile !== undefined && tls.keyFile !== undefined) {
+    out.cert = readPem(tls.certFile, 'tls client certificate', /-----BEGIN CERTIFICATE-----/);
+    out.key = readPem(tls.keyFile, 'tls client key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  }
+  if (tls.insecureSkipVerify === true) out.rejectUnauthorized = false;
+  return out;
+}
+
+/**
+ * Creates the Agent for a remote. Files are read now, so a bad path fails before any request.
+ * @throws NotaryError INVALID_CONFIG when a file is unreadable or not PEM, or only one of cert/key is given
+ */
+export function createAgent(connectTimeoutMs: number, tls: RemoteTlsOptions = {}): Dispatcher {
+  return createDispatcher(connectTimeoutMs, { tls: readTlsFiles(tls) });
 }

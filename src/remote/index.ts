@@ -11,7 +11,7 @@ export {
   dockerConfigCredentials,
   notaryAuthCredentials,
 } from './credentials.js';
-export type { RemoteTlsOptions } from './dispatcher.js';
+export { createDispatcher, type RemoteTlsOptions, readPem, type TransportOptions } from './dispatcher.js';
 export { ERROR_BODY_CAP } from './http-exchange.js';
 export type { PublishFile } from './multipart.js';
 export {
@@ -39,6 +39,7 @@ export {
   resolveImage,
   resolveImages,
 } from './resolve-image.js';
+export type { ExchangeEvent, ExchangeObserver } from './send-with-retry.js';
 export {
   DOCKER_HUB_NOTARY,
   isLoopbackHost,

@@ -5,12 +5,12 @@ import { type NotaryErrorCode, notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { assertRoleName } from '../grammar/role-name.js';
 import type { CredentialProvider } from './credentials.js';
-import { createAgent, type RemoteTlsOptions } from './dispatcher.js';
+import { createAgent, createDispatcher, type RemoteTlsOptions, type TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
 import { buildPublishBody, type PublishFile } from './multipart.js';
 import { type RemoteTimeouts, type RetryPolicy, resolveRetry, resolveTimeouts } from './options.js';
 import { metadataFileName, type RoleSelector, tufBasePath } from './paths.js';
-import { type SendRequest, sendWithRetry } from './send-with-retry.js';
+import { type ExchangeObserver, type SendRequest, sendWithRetry } from './send-with-retry.js';
 import { validateServerUrl } from './server-url.js';
 import { statusError } from './status-errors.js';
 import { type Access, Authorizer, repositoryScope, type Sender } from './token-auth.js';
@@ -29,8 +29,12 @@ export interface NotaryRemoteOptions {
   timeouts?: Partial<RemoteTimeouts>;
   retries?: Partial<RetryPolicy>;
   credentials?: CredentialProvider;
-  /** Used only when no dispatcher is injected. */
+  /** TLS files; used only when neither a dispatcher nor `transport` is given. */
   tls?: RemoteTlsOptions;
+  /** Resolved TLS and proxy settings (see the connection layer); used when no dispatcher is injected. */
+  transport?: TransportOptions;
+  /** Told about every attempt (method, URL, status, time), e.g. for `--debug`. */
+  onExchange?: ExchangeObserver;
   /** Default `notary-ts`. */
   userAgent?: string;
   /** Wall clock (ms) for token lifetimes; default `Date.now`. */
@@ -75,6 +79,8 @@ export class NotaryRemote {
   private readonly ownsDispatcher: boolean;
   private dispatcher: Dispatcher | undefined;
   private readonly tls: RemoteTlsOptions;
+  private readonly transport: TransportOptions | undefined;
+  private readonly onExchange: ExchangeObserver | undefined;
 
   /**
    * @throws NotaryError INVALID_CONFIG on a bad server URL; INVALID_GUN on a GUN that is unsafe in a URL
@@ -93,6 +99,8 @@ export class NotaryRemote {
     this.dispatcher = o.dispatcher;
     this.ownsDispatcher = o.dispatcher === undefined;
     this.tls = o.tls ?? {};
+    this.transport = o.transport;
+    this.onExchange = o.onExchange;
     this.auth = new Authorizer({
       server: u,
       gun: o.gun,
@@ -337,11 +345,13 @@ export class NotaryRemote {
   }
 
   private send(req: SendRequest, deadline: number): Promise<ExchangeResponse> {
-    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, this.retry);
+    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, this.retry, this.onExchange);
   }
 
   private getDispatcher(): Dispatcher {
-    this.dispatcher ??= createAgent(this.timeouts.connectMs, this.tls);
+    this.dispatcher ??= this.transport
+      ? createDispatcher(this.timeouts.connectMs, this.transport)
+      : createAgent(this.timeouts.connectMs, this.tls);
     return this.dispatcher;
   }
 }

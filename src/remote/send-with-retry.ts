@@ -6,6 +6,20 @@ import { backoffDelay, type RemoteTimeouts, type RetryPolicy } from './options.j
 /** An exchange before the per-call limits are filled in. */
 export type SendRequest = Omit<ExchangeRequest, 'deadline' | 'headersTimeoutMs' | 'bodyIdleTimeoutMs'>;
 
+/** One finished attempt, for `-D/--debug` logs: never headers or bodies (they may carry credentials). */
+export interface ExchangeEvent {
+  method: string;
+  /** Origin and path, without the query string. */
+  url: string;
+  /** HTTP status, or 0 when the attempt failed without one. */
+  status: number;
+  /** The error code of a failed attempt. */
+  error?: string;
+  ms: number;
+}
+
+export type ExchangeObserver = (event: ExchangeEvent) => void;
+
 /**
  * Sends `req`, retrying idempotent GETs with exponential backoff and jitter. A last 5xx is returned (the caller maps
  * it to SERVER_ERROR); a last error is thrown. No retry starts when its backoff would cross the deadline. POST and
@@ -19,6 +33,7 @@ export async function sendWithRetry(
   deadline: number,
   timeouts: RemoteTimeouts,
   retry: RetryPolicy,
+  observe?: ExchangeObserver,
 ): Promise<ExchangeResponse> {
   const idempotent = req.method === 'GET';
   const full: ExchangeRequest = {
@@ -30,10 +45,13 @@ export async function sendWithRetry(
   for (let attempt = 0; ; attempt++) {
     let res: ExchangeResponse | undefined;
     let error: unknown;
+    const started = performance.now();
     try {
       res = await exchange(dispatcher(), full);
+      observe?.(event(req, res.status, undefined, started));
       if (!(idempotent && res.status >= 500 && res.status < 600)) return res;
     } catch (e) {
+      if (observe) observe(event(req, 0, errorCode(e), started));
       if (!idempotent || !isRetryable(e)) throw e;
       error = e;
     }
@@ -44,4 +62,20 @@ export async function sendWithRetry(
     }
     await retry.sleep(delay);
   }
+}
+
+function event(req: SendRequest, status: number, error: string | undefined, started: number): ExchangeEvent {
+  const path = req.path.split('?')[0] ?? '';
+  return {
+    method: req.method,
+    url: `${req.origin}${path}`,
+    status,
+    ...(error !== undefined ? { error } : {}),
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+function errorCode(e: unknown): string {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'ERROR';
 }

@@ -73,7 +73,7 @@ function clean<T extends Record<string, unknown>>(o: T): T {
  * Maps a response that is not the expected success. Notary's own client (`translateStatusToError`) only knows
  * 404, 400 and "unavailable"; we keep the distinctions a caller can act on.
  * - 3xx → BAD_RESPONSE (redirects are never followed: one to another host would carry our Authorization header)
- * - 400 `VERSION` → VERSION_CONFLICT; other 400s and other 4xx → SERVER_REJECTED (`serverCode`, `name`, `reason`)
+ * - 400 "Client sent an HTTP request to an HTTPS server" → HTTPS_REQUIRED; 400 `VERSION` → VERSION_CONFLICT; other 400s and other 4xx → SERVER_REJECTED (`serverCode`, `name`, `reason`)
  * - 401/403 → UNAUTHORIZED (with the challenge's `error=` parameter as `authError`)
  * - 404 → `ctx.notFound` (METADATA_NOT_FOUND unless told otherwise)
  * - 5xx → SERVER_ERROR; any other status → BAD_RESPONSE
@@ -88,6 +88,15 @@ export function statusError(res: ExchangeResponse, ctx: StatusContext): NotaryEr
     const location = res.headers['location'];
     return notaryError('BAD_RESPONSE', `${ctx.what} for ${ctx.gun}: server answered with a redirect (${status})`, {
       details: clean({ ...base, location: typeof location === 'string' ? location.slice(0, 500) : undefined }),
+    });
+  }
+  // Go's TLS server answers a plain-HTTP request with this exact 400 text (net/http server.go).
+  if (
+    status === 400 &&
+    /client sent an http request to an https server/i.test(Buffer.from(res.body).toString('latin1'))
+  ) {
+    return notaryError('HTTPS_REQUIRED', `${ctx.url} speaks https: use an https:// server url`, {
+      details: clean({ ...base }),
     });
   }
   if (status === 400 && server.serverCode === 'VERSION') {

@@ -23,18 +23,16 @@ export const MIN_TOKEN_LIFETIME_S = 60;
 export const MAX_TOKEN_RESPONSE = 256 * 1024;
 
 /**
- * Whether a secret (Basic credentials, a refresh token) may be sent to `target`. Over https: yes. Over plain http:
- * only when both the target and the notary server itself are plain-http loopback addresses (a local test or a
- * development set-up), never across a network where it could be read or altered in transit.
+ * Whether a secret (Basic credentials, a refresh token) may be sent to `target`, a server or token realm learned
+ * from `server`. Never when the notary server itself is reached over plain http on a non-loopback address: anyone
+ * on that path could have written the challenge and named their own realm. Otherwise over https: yes; over plain
+ * http only when target and server are both loopback addresses (a local test or a development set-up).
  */
 export function maySendSecrets(target: URL, server: URL): boolean {
+  const serverLoopback = isLoopbackHost(server.hostname);
+  if (server.protocol !== 'https:' && !serverLoopback) return false;
   if (target.protocol === 'https:') return true;
-  return (
-    target.protocol === 'http:' &&
-    server.protocol === 'http:' &&
-    isLoopbackHost(target.hostname) &&
-    isLoopbackHost(server.hostname)
-  );
+  return target.protocol === 'http:' && isLoopbackHost(target.hostname) && serverLoopback;
 }
 
 /** Sends one exchange through the remote's machinery (the calling operation's deadline, retries for GET). */

@@ -1,55 +1,36 @@
 // Options every signer operation takes, and the per-call context they resolve to (store, remote, cache, clock).
 
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { Dispatcher } from 'undici';
 import { MetadataCache } from '../client/cache.js';
-import type { TrustPinning } from '../client/config.js';
 import { withGunLock } from '../client/gun-lock.js';
+import {
+  type ConnectionOptions,
+  mergePinning,
+  resolveConnection,
+  resolveTrustDir,
+  type TrustPinning,
+} from '../connection/index.js';
 import { assertGun } from '../grammar/gun.js';
 import { envPassphrases, FileKeyStore, type PassphraseSource } from '../keystore/index.js';
 import type { Signer } from '../metadata/signer.js';
-import {
-  type CredentialProvider,
-  defaultCredentials,
-  NotaryRemote,
-  type RemoteTlsOptions,
-  resolveServerUrl,
-} from '../remote/index.js';
 import { changelistDir, FileChangelist } from './changelist.js';
 import { chainSignerSources, keyStoreSignerSource, type SignerSource, staticSignerSource } from './keystore-signer.js';
 import type { SignerRemote } from './remote.js';
 
-/** Options shared by every signer operation. */
-export interface CommonOptions {
-  /** Notary server URL; default as docker resolves it (`DOCKER_CONTENT_TRUST_SERVER`, then from the GUN). */
-  readonly server?: string;
-  /** Trust directory; default `~/.docker/trust`. */
-  readonly trustDir?: string;
-  /** undici dispatcher for every request (tests: MockAgent; TLS settings). */
-  readonly dispatcher?: Dispatcher;
-  /** Registry/notary credentials for token auth. */
-  readonly credentials?: CredentialProvider;
+/**
+ * Options shared by every signer operation: the connection options of the verify side (server, trust dir, config,
+ * TLS, credentials, pinning, ...; one resolver for both) plus the signing ones.
+ */
+export interface CommonOptions extends ConnectionOptions {
   /** The clock (signing times, expiries); default the system clock. */
   readonly now?: Date | (() => Date);
   /** Passphrases for key files; default the NOTARY_* / DOCKER_CONTENT_TRUST_* environment variables. */
   readonly passphrase?: PassphraseSource;
   /** Extra signers (KMS, PKCS#11, keys in memory), tried before the key files. */
   readonly signers?: readonly Signer[];
-  /** Trust pinning for a repository this machine has never seen. */
-  readonly trustPinning?: TrustPinning;
-  /** Injected remote (tests wrap one to fail on purpose); default one built from `server`/`dispatcher`. */
+  /** Injected remote (tests wrap one to fail on purpose); default one built from the connection options. */
   readonly remote?: SignerRemote;
   /** Store newly created keys unencrypted when the passphrase is empty (default false: refuse). */
   readonly allowUnencryptedKeys?: boolean;
-  /** Environment for defaults (server URL, passphrase variables); default `process.env`. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Bound on each server call, all retries included (default the remote's 30 s). */
-  readonly timeoutMs?: number;
-  /** TLS settings for the server (CA bundle, client certificate), when the remote is built here. */
-  readonly tls?: RemoteTlsOptions;
-  /** Shorthand for `tls.caFile`: a PEM bundle of CAs that replaces the system roots, as Notary's `root_ca`. */
-  readonly tlsCaFile?: string;
 }
 
 /** Everything one operation on one GUN works with. */
@@ -62,15 +43,17 @@ export interface SignerContext {
   readonly remote: SignerRemote;
   readonly cache: MetadataCache;
   readonly changelist: FileChangelist;
+  /** Trust pinning for a first bootstrap: config, environment and options merged (see `resolveConnection`). */
+  readonly trustPinning: TrustPinning;
   /** The instant of this operation (one clock reading per call, like one `time.Now()` per Notary command). */
   readonly now: Date;
   /** Closes what the context opened (the remote's own Agent). */
   close(): Promise<void>;
 }
 
-/** `~/.docker/trust`, where Docker keeps trust data (Notary's own CLI defaults to `~/.notary`). */
-export function defaultTrustDir(): string {
-  return join(homedir(), '.docker', 'trust');
+/** The trust dir of `options`: the option, the config's `trust_dir`, `$DOCKER_CONFIG/trust`, `$HOME/.docker/trust`. */
+export function defaultTrustDir(options: CommonOptions = {}): string {
+  return resolveTrustDir(options);
 }
 
 export function resolveNow(now: CommonOptions['now']): Date {
@@ -84,27 +67,14 @@ export function resolveNow(now: CommonOptions['now']): Date {
  */
 export async function openContext(gun: string, options: CommonOptions): Promise<SignerContext> {
   assertGun(gun);
-  const trustDir = options.trustDir ?? defaultTrustDir();
+  const owned = options.remote === undefined;
+  const conn = owned ? resolveConnection(gun, options) : undefined;
+  const trustDir = conn?.trustDir ?? resolveTrustDir(options);
   const store = await openKeyStore(trustDir, options);
   const sources: SignerSource[] = [];
   if (options.signers?.length) sources.push(staticSignerSource(options.signers));
   sources.push(keyStoreSignerSource(store));
-  const owned = options.remote === undefined;
-  const remote =
-    options.remote ??
-    new NotaryRemote({
-      serverUrl: resolveServerUrl({ flag: options.server, env: { ...(options.env ?? process.env) }, gun }),
-      gun,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      // Same default as the verify side: NOTARY_AUTH, then ~/.docker/config.json (auths, helpers).
-      credentials:
-        options.credentials ??
-        defaultCredentials({ ...(options.env ?? process.env) }, options.env?.['HOME'] ?? homedir()),
-      ...(options.timeoutMs !== undefined ? { timeouts: { totalMs: options.timeoutMs } } : {}),
-      ...(options.tls || options.tlsCaFile
-        ? { tls: { ...(options.tls ?? {}), ...(options.tlsCaFile ? { caFile: options.tlsCaFile } : {}) } }
-        : {}),
-    });
+  const remote = options.remote ?? (conn as NonNullable<typeof conn>).openRemote();
   return {
     gun,
     trustDir,
@@ -115,6 +85,10 @@ export async function openContext(gun: string, options: CommonOptions): Promise<
     cache: new MetadataCache(trustDir, gun),
     changelist: new FileChangelist(changelistDir(trustDir, gun)),
     now: resolveNow(options.now),
+    trustPinning:
+      conn?.trustPinning ??
+      options.trustPinning ??
+      mergePinning(options.config?.trustPinning, options.env ?? process.env, options.pinning),
     close: async () => {
       if (owned) await remote.close?.();
     },

@@ -63,7 +63,7 @@ export async function generateKey(options: GenerateKeyOptions): Promise<Generate
       details: { path: publicKeyPath },
     });
   }
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   const key = newKey('ecdsa');
   const stored = await store.add(key, { role: name });
   const publicKeyPem = encodePemBlock({
@@ -97,7 +97,7 @@ export function parsePublicKeyPem(pem: string | Uint8Array): PublicKey {
 
 /** Every private key of the trust dir (no passphrase needed). @throws NotaryError IO */
 export async function listKeys(options: KeyOptions = {}): Promise<KeyRecord[]> {
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   return (await store.list()).keys;
 }
 
@@ -108,7 +108,7 @@ export async function listKeys(options: KeyOptions = {}): Promise<KeyRecord[]> {
 export async function importKeys(
   options: KeyOptions & { readonly pem: string | Uint8Array; readonly role?: string; readonly gun?: string },
 ): Promise<{ imported: string[]; problems: ImportProblem[] }> {
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   return store.importKeys(options.pem, {
     ...(options.role !== undefined ? { role: options.role } : {}),
     ...(options.gun !== undefined ? { gun: options.gun } : {}),
@@ -122,7 +122,7 @@ export async function importKeys(
 export async function exportKeys(
   options: KeyOptions & { readonly keyIds?: readonly string[]; readonly gun?: string },
 ): Promise<string> {
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   return store.exportKeys({
     ...(options.keyIds ? { keyIds: options.keyIds } : {}),
     ...(options.gun !== undefined ? { gun: options.gun } : {}),
@@ -131,7 +131,7 @@ export async function exportKeys(
 
 /** `notary key remove`. @throws NotaryError KEY_NOT_FOUND, INVALID_ARGUMENT, IO */
 export async function removeKey(options: KeyOptions & { readonly keyId: string }): Promise<void> {
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   await store.remove(options.keyId);
 }
 
@@ -142,7 +142,7 @@ export async function removeKey(options: KeyOptions & { readonly keyId: string }
 export async function changePassphrase(
   options: KeyOptions & { readonly keyId: string; readonly newPassphrase: PassphraseSource },
 ): Promise<void> {
-  const store = await openKeyStore(options.trustDir ?? defaultTrustDir(), options);
+  const store = await openKeyStore(defaultTrustDir(options), options);
   await store.changePassphrase(options.keyId, options.newPassphrase);
 }
 

@@ -57,7 +57,8 @@ export async function loadForWrite(ctx: SignerContext, options: LoadForWriteOpti
     cache: options.cache ?? ctx.cache,
     remote: prefetched(ctx.remote, root),
     now: () => ctx.now,
-    ...(ctx.options.trustPinning ? { trustPinning: ctx.options.trustPinning } : {}),
+    trustPinning: ctx.trustPinning,
+    ...(ctx.options.onFirstUse ? { onFirstUse: ctx.options.onFirstUse } : {}),
   });
   const repo = await updater.update();
   const targets = new Map<string, LoadedTargets>();

@@ -17,12 +17,7 @@ export async function archive(args: ParsedArgs, io: CliIo): Promise<ExitStatus> 
   const r = await archiveRepositories({
     guns,
     output,
-    server: opts.server,
-    trustDir: opts.trustDir,
-    config: opts.config,
-    timeoutMs: opts.timeoutMs,
-    tlsCaFile: opts.tlsCaFile,
-    env: opts.env,
+    ...opts.connection,
     now: opts.now,
     tool: `notary-ts ${VERSION}`,
   });

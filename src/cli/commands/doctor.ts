@@ -36,12 +36,7 @@ export async function doctor(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const r = await examine({
     guns,
     warnMs,
-    server: opts.server,
-    trustDir: opts.trustDir,
-    config: opts.config,
-    timeoutMs: opts.timeoutMs,
-    tlsCaFile: opts.tlsCaFile,
-    env: opts.env,
+    ...opts.connection,
     now: opts.now,
   });
   const status: ExitStatus = r.verdict === 'invalid' ? 1 : r.verdict === 'expiring' ? EXIT_EXPIRING_SOON : 0;

@@ -23,18 +23,9 @@ import { goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 import { registryOptions, resolveWithProgress } from './image.js';
 
-/** The signer's options from the CLI's: server, trust dir, clock, passphrases, trust pinning. */
+/** The signer's options from the CLI's: the same connection options as verify, plus clock and passphrases. */
 export function signerOptions(opts: CommonOptions, io: CliIo): SignerCommonOptions {
-  return {
-    ...(opts.server !== undefined ? { server: opts.server } : {}),
-    trustDir: opts.trustDir,
-    now: opts.now,
-    passphrase: cliPassphrases(opts, io),
-    ...(opts.config ? { trustPinning: opts.config.trustPinning } : {}),
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.tlsCaFile !== undefined ? { tlsCaFile: opts.tlsCaFile } : {}),
-    env: opts.env,
-  };
+  return { ...opts.connection, now: opts.now, passphrase: cliPassphrases(opts, io) };
 }
 
 /**

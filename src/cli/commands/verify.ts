@@ -1,7 +1,7 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
 import { notaryError } from '../../errors.js';
 import { assertTargetName } from '../../grammar/target-name.js';
-import { openArchive, openRepository, type Repository } from '../../index.js';
+import { mergePinning, openArchive, openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { parseAt } from '../as-of.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
@@ -27,11 +27,14 @@ export async function open(gun: string, opts: CommonOptions, args: ParsedArgs, i
   const now = at === undefined ? opts.now : () => at.date;
   let repo: Repository;
   if (archiveFile !== undefined) {
+    const c = opts.connection;
+    // The archive is anchored by the same pinning as a live repository: config, environment and flags merged.
+    const trustPinning = mergePinning(c.config?.trustPinning, opts.env, c.pinning);
     const a = await openArchive({
       file: archiveFile,
       gun,
       trustDir: opts.trustDir,
-      config: opts.config,
+      config: { ...(c.config ?? {}), trustPinning },
       env: opts.env,
       now,
     });
@@ -42,17 +45,7 @@ export async function open(gun: string, opts: CommonOptions, args: ParsedArgs, i
     }
     repo = a;
   } else {
-    repo = await openRepository({
-      gun,
-      server: opts.server,
-      trustDir: opts.trustDir,
-      config: opts.config,
-      timeoutMs: opts.timeoutMs,
-      tlsCaFile: opts.tlsCaFile,
-      offline,
-      env: opts.env,
-      now,
-    });
+    repo = await openRepository({ ...opts.connection, gun, offline, now });
     if (repo.offline) io.stderr.write('notary-ts: warning: --offline: answering from cached trust data only\n');
   }
   if (at !== undefined) {

@@ -279,8 +279,12 @@ describe('basic auth', () => {
 
 describe('secrets over plain http', () => {
   const u = (s: string) => new URL(s);
-  it('https targets always; http only loopback-to-loopback', () => {
-    expect(maySendSecrets(u('https://auth.example/token'), u('http://notary.example'))).toBe(true);
+  it('https targets from an https or loopback server; http only loopback-to-loopback', () => {
+    // A realm named by a plain-http, non-loopback server may be an attacker's: no secrets, even over https.
+    expect(maySendSecrets(u('https://auth.example/token'), u('http://notary.example'))).toBe(false);
+    expect(maySendSecrets(u('http://notary.example/v2/'), u('http://notary.example'))).toBe(false);
+    expect(maySendSecrets(u('https://auth.example/token'), u('https://notary.example'))).toBe(true);
+    expect(maySendSecrets(u('https://auth.example/token'), u('http://127.0.0.1:4443'))).toBe(true);
     expect(maySendSecrets(u('http://127.0.0.1:5/token'), u('http://127.0.0.1:4443'))).toBe(true);
     expect(maySendSecrets(u('http://localhost/token'), u('http://[::1]:4443'))).toBe(true);
     expect(maySendSecrets(u('http://auth.example/token'), u('http://127.0.0.1:4443'))).toBe(false);

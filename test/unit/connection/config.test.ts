@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadClientConfig, parseClientConfig } from '../../../src/client/config.js';
+import { loadClientConfig, parseClientConfig } from '../../../src/connection/config.js';
 import { thrownCode } from '../../helpers/error-code.js';
 
 const ID = 'a'.repeat(64);
