@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { notaryError } from '../errors.js';
-import { type ConnectionOptions, homeOf, loadClientConfig, resolveTrustDir } from '../index.js';
+import { type ClientConfig, type ConnectionOptions, homeOf, loadClientConfig, resolveTrustDir } from '../index.js';
 import { boolFlag, listFlag, type ParsedArgs, parseDuration, stringFlag } from './args.js';
 import type { CliIo } from './context.js';
 
@@ -10,6 +10,10 @@ export interface CommonOptions {
   /** Everything about reaching the server, for the verify and the sign side alike (one resolver in the library). */
   connection: ConnectionOptions;
   trustDir: string;
+  /** `-s`, `-c` and `--tlscacert` as given (also inside `connection`: pass that to the library, not these). */
+  server: string | undefined;
+  config: ClientConfig | undefined;
+  tlsCaFile: string | undefined;
   timeoutMs: number | undefined;
   passphraseFile: string | undefined;
   json: boolean;
@@ -61,6 +65,9 @@ export function commonOptions(args: ParsedArgs, io: CliIo): CommonOptions {
   return {
     connection,
     trustDir,
+    server: connection.server,
+    config,
+    tlsCaFile: connection.tlsCaFile,
     timeoutMs,
     passphraseFile: stringFlag(args, 'passphrase-file'),
     json,

@@ -13,12 +13,7 @@ export async function check(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const opts = commonOptions(args, io);
   const r = await checkServer({
     guns,
-    server: opts.server,
-    trustDir: opts.trustDir,
-    config: opts.config,
-    timeoutMs: opts.timeoutMs,
-    tlsCaFile: opts.tlsCaFile,
-    env: opts.env,
+    ...opts.connection,
     now: opts.now,
   });
   if (opts.json) {
