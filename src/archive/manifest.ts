@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../can
 import { sha256 } from '../crypto/hash.js';
 import { toHex } from '../encoding/hex.js';
 import { notaryError } from '../errors.js';
+import { isGun } from '../grammar/gun.js';
 import { parseExpiry } from '../metadata/index.js';
 
 /** The `format` value of every manifest this version writes and reads. */
@@ -127,6 +128,7 @@ export function parseManifest(bytes: Uint8Array): ArchiveManifest {
     const anchor = r['anchor'];
     if (anchor !== 'cached' && anchor !== 'pinned' && anchor !== 'tofu') bad(`${where}.anchor is unknown`);
     const gun = str(r, 'gun', where);
+    if (!isGun(gun)) bad(`${where}.gun is not a valid gun`, { gun });
     if (seen.has(gun)) bad(`${gun} is listed twice`, { gun });
     seen.add(gun);
     return {
