@@ -3,7 +3,22 @@ import { type NotaryError, notaryError, passphraseEnvNames } from '../index.js';
 
 /** The next step for `err` on this command line, or undefined when there is no obvious one. */
 export function nextStep(err: NotaryError): string | undefined {
+  const registry = typeof err.details['registry'] === 'string' ? err.details['registry'] : undefined;
+  if (registry !== undefined) {
+    switch (err.code) {
+      case 'NETWORK':
+        return `check that the registry ${registry} is reachable (a plain-HTTP registry must be named with --insecure-registry)`;
+      case 'UNAUTHORIZED':
+        return `log in to the registry (docker login ${registry}); credentials are read from docker's config.json`;
+      case 'IMAGE_NOT_FOUND':
+        return 'push the image first, or check the repository and tag';
+      default:
+        break;
+    }
+  }
   switch (err.code) {
+    case 'REGISTRY_MISMATCH':
+      return 'the tag was pushed again after it was signed: deploy the signed digest (verify --ref), or sign the tag again';
     case 'PASSPHRASE_REQUIRED': {
       const role = typeof err.details['role'] === 'string' ? err.details['role'] : 'root';
       return `set ${passphraseEnvNames(role).join(' or ')}, or pass --passphrase-file FILE (or run on a terminal to be asked)`;

@@ -119,6 +119,16 @@ export class RegistryClient {
    *   BAD_RESPONSE (not a manifest of an accepted type, a redirect), NETWORK, TIMEOUT, SERVER_ERROR
    */
   async getManifest(path: string, reference: string): Promise<ResolvedManifest> {
+    try {
+      return await this.fetchManifest(path, reference);
+    } catch (e) {
+      // Transport and token errors name only a URL: say which registry, so the CLI's hint is about the registry.
+      if (!isNotaryError(e) || e.details['registry'] !== undefined) throw e;
+      throw notaryError(e.code, e.message, { details: { ...e.details, registry: this.registry }, cause: e.cause ?? e });
+    }
+  }
+
+  private async fetchManifest(path: string, reference: string): Promise<ResolvedManifest> {
     // Both go into the URL path: only the reference grammar's characters are allowed (no `/`, `?`, `%`, `..`).
     if (!REPO_PATH.test(path) || !TAG_OR_DIGEST.test(reference)) {
       throw notaryError(

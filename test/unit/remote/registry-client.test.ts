@@ -129,6 +129,18 @@ describe('getManifest', () => {
     expect((await c.getManifest('team/app', 'v1')).digest).toBe(sha(body));
   });
 
+  it('transport and token failures name the registry in their details', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v2/team/app/manifests/v1', method: 'GET' })
+      .replyWithError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))
+      .times(3);
+    const err = await client()
+      .getManifest('team/app', 'v1')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'NETWORK', details: { registry: 'registry.example.com' } });
+  });
+
   it('refuses repository paths and references that would change the URL path', async () => {
     for (const [p, r] of [
       ['team/../x', 'v1'],
