@@ -123,7 +123,8 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
 }
 
 /**
- * Resolves the TLS settings of an `https:` server (an `http:` one gets none). CAs, first match decides:
+ * Resolves the TLS settings of an `https:` server (an `http:` one only when a CA source is named, for an https token
+ * realm). CAs, first match decides:
  * 1. `--tlscacert`, else 2. the config's `root_ca`: the ONLY roots (Go notary's exclusive root pool);
  * 3. docker's tls dir `<DOCKER_CONFIG or ~/.docker>/tls/<host:port>/*.crt`: added to the default roots (as docker);
  * default roots: 4. `SSL_CERT_FILE`/`SSL_CERT_DIR` when set, else 6. the system bundle (Go's file list), else Node's
@@ -136,7 +137,15 @@ export function discoverTls(input: TlsDiscoveryInput): DiscoveredTls {
   const transport: NonNullable<TransportOptions['tls']> = {};
   const caSources: string[] = [];
   const out: DiscoveredTls = { transport, caSources };
-  if (new URL(input.serverUrl).protocol !== 'https:') return out;
+  // A plain-http server gets TLS settings only when some are named (its token realm may still be https).
+  const env0 = input.env;
+  const named =
+    !!input.caFile ||
+    !!input.configCaFile ||
+    !!env0['SSL_CERT_FILE'] ||
+    !!env0['SSL_CERT_DIR'] ||
+    !!env0['NODE_EXTRA_CA_CERTS'];
+  if (new URL(input.serverUrl).protocol !== 'https:' && !named) return out;
   const dockerDir = dockerTlsDir(input.dockerConfigDir, input.serverUrl);
   const dockerNames = listDir(dockerDir);
 

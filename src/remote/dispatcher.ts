@@ -88,16 +88,13 @@ export function readPem(file: string, what: string, marker: RegExp): string {
 
 type EnvProxyClass = new (opts: Record<string, unknown>) => Dispatcher;
 
-/** Loads undici's EnvHttpProxyAgent, only when a proxy is configured (it pulls in the proxy machinery). */
+/**
+ * Loads undici's EnvHttpProxyAgent, only when a proxy is configured. From the package entry point: the proxy
+ * tunnel needs `Dispatcher.prototype.connect`, which undici's index installs (a deep require would lack it).
+ */
 function loadEnvProxyAgent(): EnvProxyClass {
   const require = createRequire(import.meta.url);
-  try {
-    const c = require('undici/lib/dispatcher/env-http-proxy-agent.js') as EnvProxyClass;
-    if (typeof c !== 'function') throw new TypeError('unexpected undici layout');
-    return c;
-  } catch {
-    return (require('undici') as { EnvHttpProxyAgent: EnvProxyClass }).EnvHttpProxyAgent;
-  }
+  return (require('undici') as { EnvHttpProxyAgent: EnvProxyClass }).EnvHttpProxyAgent;
 }
 
 /**
