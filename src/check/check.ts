@@ -8,7 +8,7 @@ import { sha256 } from '../crypto/hash.js';
 import { bytesEqual } from '../encoding/bytes.js';
 import { toHex } from '../encoding/hex.js';
 import { isNotaryError } from '../errors.js';
-import { parseRoot, type Snapshot } from '../metadata/index.js';
+import type { Snapshot } from '../metadata/index.js';
 import type { NotaryRemote } from '../remote/index.js';
 
 /**
@@ -87,7 +87,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     const { server, remote } = connect(gun, options);
     try {
       const anchor = resolveAnchor(gun, trustDir, options.config, now);
-      repositories.push(await checkOne(gun, server, remote, () => verifyAll(gun, remote, now, anchor)));
+      const source = new RecordingSource(remoteSource(remote));
+      repositories.push(await checkOne(gun, server, remote, source, () => verifyAll(gun, source, now, anchor)));
     } finally {
       await remote.close();
     }
@@ -104,11 +105,10 @@ interface Verified {
 
 async function verifyAll(
   gun: string,
-  remote: NotaryRemote,
+  source: RecordingSource,
   now: Date,
   anchor: ReturnType<typeof resolveAnchor>,
 ): Promise<{ verified: Verified; failures: CheckFinding[] }> {
-  const source = new RecordingSource(remoteSource(remote));
   const failures: CheckFinding[] = [];
   const { repo, rootVersion } = await verifySource(source, { gun, now, anchor, offline: false });
   await repo.loadAll({
@@ -126,11 +126,23 @@ async function verifyAll(
   return { verified: { files: source.files, rootVersion, snapshot: repo.snapshot, versions }, failures };
 }
 
+/** The newest `N.root.json` downloaded, if any. */
+function newestRoot(files: ReadonlyMap<string, Uint8Array>): number | undefined {
+  let n: number | undefined;
+  for (const name of files.keys()) {
+    const m = /^(\d+)\.root\.json$/.exec(name);
+    if (m && (n === undefined || Number(m[1]) > n)) n = Number(m[1]);
+  }
+  return n;
+}
+
 function failure(file: string, e: unknown): CheckFinding {
   if (!isNotaryError(e)) throw e;
   const code: CheckCode =
     e.category === 'not-found' ? 'ROLE_NOT_SERVED' : e.category === 'trust' ? 'VERIFY_FAILED' : 'HTTP_ERROR';
-  const role = typeof e.details['role'] === 'string' ? `${e.details['role']}.json` : file;
+  const r = e.details['role'];
+  const v = e.details['version'];
+  const role = r === 'root' && typeof v === 'number' ? `${v}.root.json` : typeof r === 'string' ? `${r}.json` : file;
   return { code, file: role, message: e.message, error: e.code };
 }
 
@@ -138,6 +150,7 @@ async function checkOne(
   gun: string,
   server: string,
   remote: NotaryRemote,
+  source: RecordingSource,
   verify: () => Promise<{ verified: Verified; failures: CheckFinding[] }>,
 ): Promise<CheckRepositoryReport> {
   const findings: CheckFinding[] = [];
@@ -196,24 +209,45 @@ async function checkOne(
     }
   };
 
-  if (verified !== undefined) {
-    const v = verified;
-    const fileOf = (name: string) => v.files.get(name) as Uint8Array;
-    // Every root version (the walk downloaded 1..N-1 by version; N came as root.json).
-    const latest = fileOf(`${v.rootVersion}.root.json`);
-    await expectBytes('root', { version: v.rootVersion }, latest, 'BY_VERSION_MISMATCH');
+  // Root answers and 404s are checked even when verification failed, from what was downloaded, so one fault does
+  // not hide the others.
+  const rootVersion = verified?.rootVersion ?? newestRoot(source.files);
+  const latest = rootVersion === undefined ? undefined : source.files.get(`${rootVersion}.root.json`);
+  if (rootVersion !== undefined && latest !== undefined) {
+    await expectBytes('root', { version: rootVersion }, latest, 'BY_VERSION_MISMATCH');
     await expectBytes('root', {}, latest, 'CURRENT_MISMATCH');
     await expectBytes('root', { checksum: toHex(sha256(latest)) }, latest, 'BY_HASH_MISMATCH');
-    for (let n = 1; n < v.rootVersion; n++) {
-      const b = v.files.get(`${n}.root.json`);
-      if (b !== undefined && parseRoot(b).signed.version !== n) {
-        findings.push({
-          code: 'BY_VERSION_MISMATCH',
-          file: `${n}.root.json`,
-          message: `${n}.root.json holds another version`,
-        });
-      }
+  }
+  const absent: [string, { version?: number; checksum?: string }][] = [
+    ['root', { version: (rootVersion ?? 0) + 1 }],
+    [ABSENT_ROLE, {}],
+    ['snapshot', { checksum: ZERO_HASH }],
+    ['targets', { version: (verified?.versions.get('targets') ?? 0) + 1000 }],
+  ];
+  for (const [role, sel] of absent) {
+    const r = await get(role, sel, TIMESTAMP_MAX_BYTES);
+    if (r !== undefined && r.status !== 404) {
+      findings.push({
+        code: 'NOT_404',
+        file: r.name,
+        message: `${r.name} does not exist but answered ${r.status}`,
+        status: r.status,
+      });
     }
+  }
+  if (verified === undefined) {
+    const r = await get('timestamp', {}, TIMESTAMP_MAX_BYTES);
+    if (r !== undefined && r.status !== 200) {
+      findings.push({
+        code: 'ROLE_NOT_SERVED',
+        file: r.name,
+        message: `${r.name} answered ${r.status}`,
+        status: r.status,
+      });
+    }
+  } else {
+    const v = verified;
+    const fileOf = (name: string) => v.files.get(name) as Uint8Array;
     // Timestamp, snapshot, targets, delegations: current, by version, by hash.
     for (const [role, version] of v.versions) {
       const bytes = fileOf(`${role}.json`);
@@ -254,24 +288,6 @@ async function checkOne(
           file: r.name,
           message: `${r.name} answered other bytes`,
           status: 200,
-        });
-      }
-    }
-    // Absent files are 404.
-    const absent: [string, { version?: number; checksum?: string }][] = [
-      ['root', { version: v.rootVersion + 1 }],
-      [ABSENT_ROLE, {}],
-      ['snapshot', { checksum: ZERO_HASH }],
-      ['targets', { version: (v.versions.get('targets') ?? 0) + 1000 }],
-    ];
-    for (const [role, sel] of absent) {
-      const r = await get(role, sel, TIMESTAMP_MAX_BYTES);
-      if (r !== undefined && r.status !== 404) {
-        findings.push({
-          code: 'NOT_404',
-          file: r.name,
-          message: `${r.name} does not exist but answered ${r.status}`,
-          status: r.status,
         });
       }
     }

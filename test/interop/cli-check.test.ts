@@ -110,16 +110,22 @@ describeInterop('check: the server conformance oracle', () => {
     expect(new Set(found.map((f) => f.code))).toEqual(new Set(faults.map((f) => f[1])));
   });
 
-  it('a served file that does not verify is VERIFY_FAILED with the trust code', async () => {
-    proxy.setMutate((req, up) =>
-      /\/_trust\/tuf\/snapshot\.[0-9a-f]{64}\.json$/.test(req.path)
-        ? { body: Buffer.from(up.body.toString('utf8').replace('"version":', '"version": ')) }
-        : undefined,
-    );
+  it('a served file that does not verify is VERIFY_FAILED with the trust code; other faults are still named', async () => {
+    proxy.setMutate((req, up) => {
+      if (/\/_trust\/tuf\/snapshot\.[0-9a-f]{64}\.json$/.test(req.path)) {
+        return { body: Buffer.from(up.body.toString('utf8').replace('"version":', '"version": ')) };
+      }
+      // A second fault: one that breaks verification must not hide it.
+      if (/\/_trust\/tuf\/\d+\.root\.json$/.test(req.path) && up.status === 404) return { status: 200, body: '{}' };
+      return undefined;
+    });
     const r = await check(proxy.url, [GO_GUN]);
     expect(r.status).toBe(1);
     expect(r.report.repositories[0]?.findings).toContainEqual(
       expect.objectContaining({ code: 'VERIFY_FAILED', file: 'snapshot.json' }),
+    );
+    expect(r.report.repositories[0]?.findings).toContainEqual(
+      expect.objectContaining({ code: 'NOT_404', file: '2.root.json' }),
     );
     proxy.setMutate(() => undefined);
   });
