@@ -70,6 +70,19 @@ export const ERROR_CODES = {
   REGISTRY_MISMATCH: 'trust',
   /** A plain `http://` URL names a server that speaks only HTTPS: use `https://`. */
   HTTPS_REQUIRED: 'usage',
+  /**
+   * A publish refused before anything was uploaded: the metadata it would publish fails our own verifier (as a
+   * first-use client or as a client holding the previous state). `details.reason` says why (`last-signer`,
+   * `unverifiable`, `shadowed`), `details.client` which client, `details.cause` the verifier's code, `details.role`.
+   */
+  PUBLISH_WOULD_FAIL_VERIFY: 'usage',
+  /**
+   * `revoke`: after removing the tag from every role we can sign, a role we cannot sign still resolves it
+   * (`details.role`); nothing was published.
+   */
+  REVOKE_INCOMPLETE: 'key',
+  /** A staged change file cannot be read or decoded (`details.file`): local state, fixed with `reset`. */
+  CHANGELIST_CORRUPT: 'internal',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NotaryErrorCode = keyof typeof ERROR_CODES;

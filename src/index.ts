@@ -141,6 +141,7 @@ export {
   revoke,
   rotate,
   type SignerAddOptions,
+  type SignerRemoveOptions,
   type SignerSource,
   type SignOptions,
   type SignResult,

@@ -130,12 +130,18 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     words: ['key', 'export'],
-    usage: 'key export [--key ID]... [--gun G] [-o FILE]',
+    usage: 'key export [--key ID]... [--gun G] [-o FILE [--force]]',
     summary: 'export encrypted keys as a bundle (as notary key export)',
     flags: {
       key: { type: 'strings', value: 'ID', description: 'key ID to export (repeatable; default all)' },
       gun: { type: 'string', value: 'GUN', description: 'export only keys of this GUN' },
-      output: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE (mode 0600) instead of stdout' },
+      output: {
+        type: 'string',
+        short: 'o',
+        value: 'FILE',
+        description: 'write to a new FILE (mode 0600) instead of stdout',
+      },
+      force: { type: 'boolean', description: 'replace FILE if it exists' },
     },
     load: lazy(keyCmd, (m) => m.exportKeys),
   },
@@ -240,9 +246,14 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     words: ['signer', 'remove'],
-    usage: 'signer remove NAME GUN',
+    usage: 'signer remove NAME GUN [--force]',
     summary: 'remove a signer and its keys',
-    flags: {},
+    flags: {
+      force: {
+        type: 'boolean',
+        description: 'removing the last signer also removes targets/releases (its tags are then no longer found)',
+      },
+    },
     load: lazy(signersCmd, (m) => m.signerRemove),
   },
   {

@@ -17,6 +17,7 @@ import { dirname, join, sep } from 'node:path';
 import { notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { isRoleName } from '../grammar/role-name.js';
+import { sweepStaleTemps } from './stale-temp.js';
 
 /** Go's `notary.PrivExecPerms` / `PrivNoExecPerms` (storage/filestore.go): the cache is private to its owner. */
 export const CACHE_DIR_MODE = 0o700;
@@ -59,9 +60,10 @@ export class MetadataCache {
   }
 
   /**
-   * The cached bytes of `role`, or `undefined` when there is no such file.
+   * The cached bytes of `role`, or `undefined` when there is no such file, or what is there is not a regular file
+   * (a FIFO, device, directory or symlink: opened without blocking or following, then treated as absent).
    * @throws NotaryError CACHE_CORRUPT when the file is larger than `maxBytes` (a cache is never larger than what
-   *   its parent allows) or is not a regular file; IO on other read errors
+   *   its parent allows); IO on other read errors
    */
   read(role: string, maxBytes: number = CACHE_READ_LIMIT): Uint8Array | undefined {
     return this.readEntry(role, maxBytes)?.bytes;
@@ -76,17 +78,18 @@ export class MetadataCache {
     const path = this.pathOf(role);
     let fd: number;
     try {
-      fd = openSync(path, constants.O_RDONLY);
+      // §7.4: never block (a FIFO or device would hang the open or the read) and never follow a link.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      // ELOOP: a symlink (O_NOFOLLOW); ENXIO: a socket or a device without a driver. Not a cached file.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENXIO') return undefined;
       throw notaryError('IO', `cannot read cached ${role}`, { cause: e, details: { role, path } });
     }
     try {
       const st = fstatSync(fd);
-      if (!st.isFile()) {
-        throw notaryError('CACHE_CORRUPT', `cached ${role} is not a regular file`, { details: { role, path } });
-      }
+      // Only a regular file is a cached file; anything else (FIFO, device, directory) is treated as absent.
+      if (!st.isFile()) return undefined;
       const limit = Math.min(maxBytes, CACHE_READ_LIMIT);
       if (st.size > limit) {
         throw notaryError('CACHE_CORRUPT', `cached ${role} is ${st.size} bytes, more than the ${limit} allowed`, {
@@ -117,6 +120,7 @@ export class MetadataCache {
     const tmp = join(dir, `.${path.slice(dir.length + 1)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       mkdirSync(dir, { recursive: true, mode: CACHE_DIR_MODE });
+      sweepStaleTemps(dir); // a killed writer's temp files (possibly megabytes each) go with the next write
       const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CACHE_FILE_MODE);
       try {
         let off = 0;

@@ -94,6 +94,10 @@ export class TrustedRepository {
     for (const [k, v] of this.#set.delegations) out.set(k, v.signed);
     return out;
   }
+  /** The verified file of a delegation loaded so far (signatures and exact bytes). */
+  delegationFile(name: string): SignedMetadata<Targets> | undefined {
+    return this.#set.delegations.get(name);
+  }
   /** The clock the view was verified at. */
   get verifiedAt(): Date {
     return this.#set.now;

@@ -87,15 +87,35 @@ function firstLine(text: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-async function readSecret(path: string): Promise<string | undefined> {
+/** Reads at most `MAX_SECRET_FILE` bytes until end of file. @throws NotaryError INVALID_ARGUMENT when longer */
+async function readCapped(handle: fsp.FileHandle, path: string): Promise<string> {
+  const buf = Buffer.alloc(MAX_SECRET_FILE + 1);
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesRead } = await handle.read(buf, off, buf.length - off, null);
+    if (bytesRead === 0) break;
+    off += bytesRead;
+  }
+  if (off > MAX_SECRET_FILE) {
+    throw notaryError('INVALID_ARGUMENT', `${path} is not a passphrase file (too long)`, { details: { path } });
+  }
+  return buf.subarray(0, off).toString('utf8');
+}
+
+/**
+ * The first line of a secret file. `stream`: a pipe, FIFO or character device (`/dev/fd/N`, `<(vault read …)`)
+ * is read to its end (bounded) as well as a regular file; otherwise only a small regular file is accepted.
+ */
+async function readSecret(path: string, stream = false): Promise<string | undefined> {
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(path, 'r');
     const st = await handle.stat();
-    if (!st.isFile() || st.size > MAX_SECRET_FILE) {
+    const streamed = stream && (st.isFIFO() || st.isCharacterDevice() || st.isSocket());
+    if (!(st.isFile() || streamed) || st.size > MAX_SECRET_FILE) {
       throw notaryError('INVALID_ARGUMENT', `${path} is not a passphrase file`, { details: { path } });
     }
-    return firstLine(await handle.readFile('utf8'));
+    return firstLine(await readCapped(handle, path));
   } catch (e) {
     if (e instanceof Error && 'syscall' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (isNotaryError(e)) throw e;
@@ -106,14 +126,20 @@ async function readSecret(path: string): Promise<string | undefined> {
 }
 
 /**
- * One passphrase for every key, from the first line of a file (`--passphrase-file`), trailing CR/LF stripped.
- * @throws NotaryError INVALID_ARGUMENT when the file is missing or not a small regular file; IO
+ * One passphrase for every key, from the first line of a file (`--passphrase-file`), trailing CR/LF stripped. A
+ * regular file, or a pipe/FIFO/character device such as `/dev/fd/N` or a shell's `<(command)`, read to its end
+ * (at most 64 KiB).
+ * @throws NotaryError INVALID_ARGUMENT when the file is missing, too long, or a directory/other kind; IO
  */
 export function passphraseFile(path: string): PassphraseSource {
-  return once(async () => {
-    const v = await readSecret(path);
-    if (v === undefined) throw notaryError('INVALID_ARGUMENT', `passphrase file ${path} does not exist`);
-    return v;
+  // Read once (a FIFO or `/dev/fd/N` can be read only once), then used for every key.
+  let read: Promise<string> | undefined;
+  return once(() => {
+    read ??= readSecret(path, true).then((v) => {
+      if (v === undefined) throw notaryError('INVALID_ARGUMENT', `passphrase file ${path} does not exist`);
+      return v;
+    });
+    return read;
   });
 }
 

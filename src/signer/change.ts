@@ -64,7 +64,7 @@ export function encodeChange(c: Change): Uint8Array {
 }
 
 function corrupt(what: string, file: string | undefined, cause?: unknown): never {
-  throw notaryError('CACHE_CORRUPT', `change ${file ?? '(memory)'}: ${what}`, {
+  throw notaryError('CHANGELIST_CORRUPT', `change ${file ?? '(memory)'}: ${what}`, {
     details: { file: file ?? null },
     ...(cause === undefined ? {} : { cause }),
   });
@@ -79,7 +79,7 @@ function strField(o: Record<string, JsonValue>, key: string, file: string | unde
 
 /**
  * Decodes a change file written by Notary or by us.
- * @throws NotaryError CACHE_CORRUPT when the file is not a change
+ * @throws NotaryError CHANGELIST_CORRUPT when the file is not a change
  */
 export function decodeChange(bytes: Uint8Array, file?: string): Change {
   let doc: JsonValue;
@@ -187,7 +187,7 @@ function keyList(v: JsonValue | undefined, file?: string): PublicKey[] | undefin
 
 /**
  * The FileMeta of a `target` create change.
- * @throws NotaryError CACHE_CORRUPT
+ * @throws NotaryError CHANGELIST_CORRUPT
  */
 export function decodeTargetMeta(c: Change, file?: string): TargetMeta {
   const o = payload(c, file);
@@ -208,7 +208,7 @@ export function decodeTargetMeta(c: Change, file?: string): TargetMeta {
 
 /**
  * The TUFDelegation of a `delegation` create/update change.
- * @throws NotaryError CACHE_CORRUPT
+ * @throws NotaryError CHANGELIST_CORRUPT
  */
 export function decodeDelegationEdit(c: Change, file?: string): DelegationEdit {
   const o = payload(c, file);
@@ -237,7 +237,7 @@ export function decodeDelegationEdit(c: Change, file?: string): DelegationEdit {
 
 /**
  * The TUFRootData of a `role` change.
- * @throws NotaryError CACHE_CORRUPT
+ * @throws NotaryError CHANGELIST_CORRUPT
  */
 export function decodeRootRoleEdit(c: Change, file?: string): RootRoleEdit {
   const o = payload(c, file);

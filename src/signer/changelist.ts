@@ -1,15 +1,54 @@
 // Notary's file changelist: `<trustDir>/tuf/<gun>/changelist/<%020d UnixNano>_<uuid>.change`, applied in name order.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notaryError } from '../errors.js';
+import { sweepStaleTemps } from '../client/stale-temp.js';
+import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type Change, decodeChange, encodeChange } from './change.js';
 
 /** A change read back from disk, with the file it came from (what `reset`/`clear` remove). */
 export interface StagedChange {
   readonly file: string;
   readonly change: Change;
+}
+
+/** A change file as `scan` finds it: decoded, or unreadable with the reason (CHANGELIST_CORRUPT). */
+export type ScannedChange =
+  | { readonly file: string; readonly change: Change; readonly error?: undefined }
+  | { readonly file: string; readonly change?: undefined; readonly error: NotaryError };
+
+function unreadable(file: string, what: string, cause?: unknown): NotaryError {
+  return notaryError('CHANGELIST_CORRUPT', `change ${file} ${what}`, {
+    details: { file },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** Largest change file read (a change is a few hundred bytes; delegation changes with keys a few KiB). */
+const MAX_CHANGE_BYTES = 1 << 20;
+
+/**
+ * A regular file's bytes, opened without blocking and without following a symlink; undefined for anything that is
+ * not a regular file (a FIFO there must not hang `status`). Larger than `MAX_CHANGE_BYTES` reads as unreadable.
+ */
+function readRegularFile(path: string): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size > MAX_CHANGE_BYTES) throw new RangeError(`${st.size} bytes, more than ${MAX_CHANGE_BYTES}`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The changelist directory of a GUN, as `client.NewFileCachedRepository` places it. */
@@ -46,31 +85,56 @@ export class FileChangelist {
   constructor(readonly dir: string) {}
 
   /**
-   * Every staged change, in application order (file name order). Hidden files (our temp files) and files not
-   * ending in `.change` are not changes and are skipped.
-   * @throws NotaryError CACHE_CORRUPT for an unreadable change, IO when the directory cannot be read
+   * Every change file in application order (file name order), each decoded or, when it cannot be read or is not
+   * a change (empty, not JSON, not a regular file), marked unreadable with the error. Hidden files (our temp
+   * files) and names not ending in `.change` are not changes and are skipped.
+   * @throws NotaryError IO when the directory cannot be read
    */
-  async list(): Promise<StagedChange[]> {
+  async scan(): Promise<ScannedChange[]> {
     let names: string[];
     try {
       const entries = await readdir(this.dir, { withFileTypes: true });
-      names = entries.filter((e) => e.isFile() && isChangeName(e.name)).map((e) => e.name);
+      names = entries.filter((e) => isChangeName(e.name)).map((e) => e.name);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
       ioError('cannot read changelist', this.dir, cause);
     }
     names.sort(byName);
-    const out: StagedChange[] = [];
+    const out: ScannedChange[] = [];
     for (const name of names) {
-      let bytes: Uint8Array;
+      let bytes: Uint8Array | undefined;
       try {
-        bytes = await readFile(join(this.dir, name));
+        bytes = readRegularFile(join(this.dir, name));
       } catch (cause) {
         // Removed by a concurrent publish between readdir and read: it is no longer staged.
         if ((cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        ioError('cannot read change', join(this.dir, name), cause);
+        out.push({ file: name, error: unreadable(name, 'cannot be read', cause) });
+        continue;
       }
-      out.push({ file: name, change: decodeChange(bytes, name) });
+      if (bytes === undefined) {
+        out.push({ file: name, error: unreadable(name, 'is not a regular file') });
+        continue;
+      }
+      try {
+        out.push({ file: name, change: decodeChange(bytes, name) });
+      } catch (e) {
+        if (!isNotaryError(e)) throw e;
+        out.push({ file: name, error: e });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every staged change, in application order (file name order).
+   * @throws NotaryError CHANGELIST_CORRUPT for an unreadable change (`details.file`; `reset` removes it), IO when
+   *   the directory cannot be read
+   */
+  async list(): Promise<StagedChange[]> {
+    const out: StagedChange[] = [];
+    for (const s of await this.scan()) {
+      if (s.change === undefined) throw s.error;
+      out.push({ file: s.file, change: s.change });
     }
     return out;
   }
@@ -81,7 +145,12 @@ export class FileChangelist {
    */
   async add(changes: readonly Change[]): Promise<string[]> {
     if (changes.length === 0) return [];
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    } catch (cause) {
+      ioError('cannot create changelist', this.dir, cause);
+    }
+    sweepStaleTemps(this.dir);
     const written: string[] = [];
     for (const c of changes) {
       const name = changeFileName();
@@ -110,10 +179,11 @@ export class FileChangelist {
 
   /**
    * Removes the changes at the given positions of `list()` (as `notary reset -n`), or all of them.
-   * @throws NotaryError IO, CACHE_CORRUPT; RangeError for an index out of range
+   * @throws NotaryError IO; RangeError for an index out of range
    */
   async reset(indices?: readonly number[]): Promise<number> {
-    const staged = await this.list();
+    // Unreadable files count too: `reset` is how a broken change file goes away.
+    const staged = await this.scan();
     if (indices === undefined) {
       await this.remove(staged.map((s) => s.file));
       return staged.length;

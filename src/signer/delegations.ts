@@ -9,6 +9,7 @@ import { type CommonOptions, withContext } from './context.js';
 import { parsePublicKeyPem } from './keys.js';
 import { loadForWrite } from './load.js';
 import type { Op } from './ops.js';
+import { wouldFailVerify } from './preflight.js';
 import { type PublishResult, publishIn } from './publish.js';
 import { RELEASES_ROLE } from './signable-roles.js';
 import { stageOps } from './stage.js';
@@ -182,14 +183,25 @@ export async function addSigner(options: SignerAddOptions): Promise<PublishResul
   );
 }
 
+/** Options of `removeSigner`. */
+export interface SignerRemoveOptions extends CommonOptions {
+  readonly gun: string;
+  readonly name: string;
+  /**
+   * Removing the last key of `targets/releases` would leave a role nobody can sign and every `verify` failing:
+   * refused (PUBLISH_WOULD_FAIL_VERIFY, reason `last-signer`) unless `force`, which removes `targets/releases`
+   * altogether (tags signed only there are then no longer found: `verify` exits 3, not 1).
+   */
+  readonly force?: boolean;
+}
+
 /**
  * `docker trust signer remove NAME REPO`: the signer's keys leave `targets/releases` and `targets/<name>` is
- * deleted, in one publish. (Docker's "last signer" confirmation is the caller's business.)
- * @throws NotaryError INVALID_ARGUMENT, ROLE_NOT_FOUND (no such signer), and everything `publish` throws
+ * deleted, in one publish. The last releases signer needs `force` (Docker asks for a confirmation).
+ * @throws NotaryError INVALID_ARGUMENT, ROLE_NOT_FOUND (no such signer), PUBLISH_WOULD_FAIL_VERIFY (last signer
+ *   without `force`), and everything `publish` throws
  */
-export async function removeSigner(
-  options: CommonOptions & { readonly gun: string; readonly name: string },
-): Promise<PublishResult> {
+export async function removeSigner(options: SignerRemoveOptions): Promise<PublishResult> {
   checkSignerName(options.name);
   const role = `targets/${options.name}`;
   return withContext(options.gun, options, (ctx) =>
@@ -200,7 +212,19 @@ export async function removeSigner(
         const ops: Op[] = [];
         if (state.work('targets').view.delegation(RELEASES_ROLE) !== undefined) {
           const removeKeys = [...signer.keys.values()].map((k) => canonicalKeyId(k));
-          ops.push({ kind: 'delegation', action: 'update', role: RELEASES_ROLE, edit: { removeKeys } });
+          const gone = new Set(removeKeys);
+          const left = [...state.delegation(RELEASES_ROLE).keys.values()].filter((k) => !gone.has(canonicalKeyId(k)));
+          if (left.length > 0) {
+            ops.push({ kind: 'delegation', action: 'update', role: RELEASES_ROLE, edit: { removeKeys } });
+          } else if (options.force) {
+            ops.push({ kind: 'delegation', action: 'delete', role: RELEASES_ROLE, edit: {} });
+          } else {
+            wouldFailVerify(ctx.gun, `${options.name} is the last signer of ${RELEASES_ROLE} (use force)`, {
+              reason: 'last-signer',
+              role: RELEASES_ROLE,
+              signer: options.name,
+            });
+          }
         }
         ops.push({ kind: 'delegation', action: 'delete', role, edit: {} });
         return ops;

@@ -22,6 +22,7 @@ export {
   removeDelegation,
   removeSigner,
   type SignerAddOptions,
+  type SignerRemoveOptions,
 } from './delegations.js';
 export { createRepo, type InitOptions, type InitResult, init, initializeRepo } from './init.js';
 export {

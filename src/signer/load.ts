@@ -88,7 +88,7 @@ async function loadDelegations(
 ): Promise<Map<string, number>> {
   const invalid = new Map<string, number>();
   await repo.loadAll({
-    loaded: (name, targets) => into.set(name, { signed: targets }),
+    loaded: (name, targets) => into.set(name, { signed: targets, raw: repo.delegationFile(name)?.raw }),
     failed: async (name, e) => {
       if (e.category !== 'trust') return false;
       invalid.set(name, await unverifiedVersion(ctx, repo, name));

@@ -10,6 +10,7 @@ import { DeferredCache } from './deferred-cache.js';
 import type { InitOptions } from './init.js';
 import { loadForWrite } from './load.js';
 import { type Op, opFromChange } from './ops.js';
+import { type PreflightCheck, preflight } from './preflight.js';
 import { RepoState } from './repo-state.js';
 import { signRepo } from './sign-repo.js';
 
@@ -39,6 +40,11 @@ export interface PublishPlan {
   readonly ops?: (state: RepoState, holds: HoldsKey) => Promise<Iterable<Op>> | Iterable<Op>;
   /** Creating the repository when nobody has it; `false`: REPOSITORY_NOT_FOUND. Default a local snapshot key. */
   readonly init?: InitOptions | false;
+  /**
+   * Asked of the verified result before the POST (after the verifier accepted it, see `preflight`), e.g. "does
+   * `verify TAG` now give the signed digest?"; throwing aborts with nothing uploaded.
+   */
+  readonly verify?: PreflightCheck;
   /** Called before the POST with the files (tests, dry runs); throwing aborts with nothing uploaded. */
   readonly beforeUpload?: (roles: readonly string[]) => void | Promise<void>;
   /** What the user ran, named in error messages (default `publish`): a failed `sign` is not a failed `publish`. */
@@ -76,7 +82,8 @@ function rewrap(e: unknown, ctx: SignerContext, attempt: number, action: string)
  * the cache are left byte for byte as they were (what the refresh verified is only written after the server
  * accepted the upload). The cache is not written with what we uploaded (as Notary): it only ever holds data
  * verified through a server timestamp, and the next read downloads the new files.
- * @throws NotaryError VERSION_CONFLICT (still conflicting after MAX_PUBLISH_ATTEMPTS), SERVER_REJECTED,
+ * Before the POST, `preflight` runs the client's verifier over the exact files (PUBLISH_WOULD_FAIL_VERIFY).
+ * @throws NotaryError PUBLISH_WOULD_FAIL_VERIFY, VERSION_CONFLICT (still conflicting after MAX_PUBLISH_ATTEMPTS), SERVER_REJECTED,
  *   UNAUTHORIZED, NETWORK, TIMEOUT, SERVER_ERROR, KEY_NOT_FOUND, WRONG_PASSPHRASE, PASSPHRASE_REQUIRED,
  *   ROLE_NOT_FOUND, INVALID_ARGUMENT, CACHE_CORRUPT, REPOSITORY_NOT_FOUND and the trust codes of an update
  */
@@ -94,6 +101,8 @@ export async function publishIn(ctx: SignerContext, plan: PublishPlan = {}): Pro
       if (plan.ops) await applyOps(state, await plan.ops(state, holds), holds);
       const update = await signRepo(state, ctx.source, ctx.now);
       const roles = update.files.map((f) => f.role);
+      // Never publish what our own verifier would reject (first-use and previous-state clients).
+      if (update.files.length > 0) await preflight(ctx, loaded, state, update, plan.verify ? [plan.verify] : []);
       await plan.beforeUpload?.(roles);
       if (update.files.length > 0) await ctx.remote.publish(update.files);
       cache.commit();

@@ -1,6 +1,9 @@
 // `docker trust sign` / signed push for pipelines: many tags, one publish, each role signed once; and revoke.
 
-import { notaryError } from '../errors.js';
+import { lookupTarget } from '../client/lookup.js';
+import type { TrustedRepository } from '../client/trusted-repository.js';
+import { toHex } from '../encoding/hex.js';
+import { isNotaryError, notaryError } from '../errors.js';
 import { isTargetsRole } from '../grammar/role-name.js';
 import { assertTargetName } from '../grammar/target-name.js';
 import { withinDepthLimit } from '../grammar/walk-limits.js';
@@ -10,6 +13,7 @@ import type { ResolveImageOptions } from '../remote/resolve-image.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
 import type { Op } from './ops.js';
+import { wouldFailVerify } from './preflight.js';
 import { type PublishResult, publishIn } from './publish.js';
 import { gunAndTags } from './sign-images.js';
 import { RELEASES_ROLE, signableRoles, type TagInput, targetMetaOf } from './signable-roles.js';
@@ -88,6 +92,15 @@ export async function sign(options: SignOptions): Promise<SignResult> {
           }
         })();
       },
+      verify: async (repo) => {
+        // What `verify` (docker pull's rule) answers for a tag signed where it looks must be what we signed.
+        for (let i = 0; i < metas.length; i++) {
+          const tag = (tags[i] as TagInput).tag;
+          const roles = signed.get(tag) ?? [];
+          if (!roles.includes(RELEASES_ROLE) && !roles.includes('targets')) continue;
+          await assertVerifies(repo, ctx.gun, tag, metas[i] as FileMeta);
+        }
+      },
     });
     return { ...result, signed, ...(createdRootKeyId !== undefined ? { createdRootKeyId } : {}) };
   });
@@ -105,10 +118,14 @@ export interface RevokeResult extends PublishResult {
 }
 
 /**
- * `docker trust revoke`: removes tags from the roles Docker would sign them into. A tag must be signed in
- * `targets/releases` or `targets`; without `tags`, every tag signed in those two roles is revoked.
- * @throws NotaryError TARGET_NOT_FOUND (a tag not signed, or nothing to revoke), REPOSITORY_NOT_FOUND, and
- *   everything `publish` throws
+ * Revokes tags: each tag is removed from every role that lists it and that we can sign (`targets` when we hold its
+ * key, every loaded delegation we hold a key of), in one publish. Before the POST, `verify` of each tag must find
+ * nothing (docker pull's rule: `targets/releases`, then `targets`); if a role we cannot sign still answers, the
+ * revoke is refused with nothing published (Docker removes from the roles it signs into and reports success even
+ * when `targets` still answers with an older digest). Without `tags`, every tag in `targets/releases` and
+ * `targets` is revoked.
+ * @throws NotaryError TARGET_NOT_FOUND (a tag not signed in any role, or nothing to revoke), REVOKE_INCOMPLETE
+ *   (details: tag, role: the role that would still answer), REPOSITORY_NOT_FOUND, and everything `publish` throws
  */
 export async function revoke(options: RevokeOptions): Promise<RevokeResult> {
   for (const t of options.tags ?? []) assertTargetName(t);
@@ -119,14 +136,12 @@ export async function revoke(options: RevokeOptions): Promise<RevokeResult> {
       init: false,
       ops: async (state, holds) => {
         revoked = new Map();
-        const released = (tag: string) =>
-          (state.roles.has(RELEASES_ROLE) && state.target(RELEASES_ROLE, tag) !== undefined) ||
-          state.target('targets', tag) !== undefined;
+        const listing = (tag: string) => [...state.roles.keys()].filter((r) => state.target(r, tag) !== undefined);
         let tags: string[];
         if (options.tags !== undefined) {
           tags = [...new Set(options.tags)];
           for (const t of tags) {
-            if (!released(t)) {
+            if (listing(t).length === 0) {
               throw notaryError('TARGET_NOT_FOUND', `${t} is not signed in ${ctx.gun}`, {
                 details: { gun: ctx.gun, tag: t },
               });
@@ -143,16 +158,59 @@ export async function revoke(options: RevokeOptions): Promise<RevokeResult> {
           }
           tags = [...names];
         }
-        const chooser = await signableRoles(state, holds);
+        const signable = new Map<string, boolean>();
+        for (const role of state.roles.keys()) signable.set(role, await holds(state.signingRule(role).keys));
         const ops: Op[] = [];
         for (const tag of tags) {
-          const roles = chooser.rolesFor(tag);
+          const roles = listing(tag).filter((r) => signable.get(r) === true);
           revoked.set(tag, roles);
           for (const role of roles) ops.push({ kind: 'remove-target', role, name: tag });
         }
         return ops;
       },
+      verify: async (repo) => {
+        for (const tag of revoked.keys()) await assertRevoked(repo, ctx.gun, tag);
+      },
     });
     return { ...result, revoked };
   });
+}
+
+/** `verify GUN:TAG` on the result must find nothing. @throws NotaryError REVOKE_INCOMPLETE */
+async function assertRevoked(repo: TrustedRepository, gun: string, tag: string): Promise<void> {
+  let role: string;
+  try {
+    role = (await lookupTarget(repo, tag)).role;
+  } catch (e) {
+    if (isNotaryError(e, 'TARGET_NOT_FOUND')) return;
+    throw e;
+  }
+  throw notaryError(
+    'REVOKE_INCOMPLETE',
+    `${tag} would still verify from ${role} after the revoke, and no key to sign ${role} is here: nothing published`,
+    { details: { gun, tag, role } },
+  );
+}
+
+/** `verify GUN:TAG` on the result must give the signed digest and size. @throws NotaryError PUBLISH_WOULD_FAIL_VERIFY */
+async function assertVerifies(repo: TrustedRepository, gun: string, tag: string, meta: FileMeta): Promise<void> {
+  let got: Awaited<ReturnType<typeof lookupTarget>>;
+  try {
+    got = await lookupTarget(repo, tag);
+  } catch (e) {
+    if (!isNotaryError(e)) throw e;
+    wouldFailVerify(gun, `verify ${tag} would fail (${e.code}: ${e.message})`, {
+      reason: 'unverifiable',
+      tag,
+      cause: e.code,
+    });
+  }
+  const want = meta.hashes.sha256 === undefined ? '' : `sha256:${toHex(meta.hashes.sha256)}`;
+  if (got.digest !== want || got.size !== meta.length) {
+    wouldFailVerify(gun, `verify ${tag} would answer ${got.digest} from ${got.role}, not the digest being signed`, {
+      reason: 'shadowed',
+      tag,
+      role: got.role,
+    });
+  }
 }

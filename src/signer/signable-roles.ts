@@ -16,7 +16,7 @@ export { RELEASES_ROLE };
 /** A tag to sign: the image manifest's digest and size, as `docker push` reports them. */
 export interface TagInput {
   readonly tag: string;
-  /** `sha256:<64 hex>` (or `sha512:<128 hex>`). */
+  /** `sha256:<64 hex>` (sha512 is refused: verifiers answer with the sha256 digest). */
   readonly digest: string;
   /** Manifest size in bytes. */
   readonly size: number;
@@ -24,27 +24,26 @@ export interface TagInput {
   readonly custom?: JsonValue;
 }
 
-const BAD_DIGEST = 'digest must be sha256:<64 lower-case hex> or sha512:<128 lower-case hex>';
+const BAD_DIGEST = 'digest must be sha256:<64 lower-case hex>';
 
 function badTag(t: TagInput, what: string): never {
   throw notaryError('INVALID_ARGUMENT', `tag ${JSON.stringify(t.tag)}: ${what}`, { details: { tag: t.tag } });
 }
 
 /**
- * The target meta Docker writes for a tag: the manifest digest as the only hash, the size as length.
- * @throws NotaryError INVALID_ARGUMENT for an empty tag, a malformed digest, a bad size or a non-canonical custom
+ * The target meta Docker writes for a tag: the manifest digest as the only hash, the size as length. Only sha256:
+ * `verify` (docker pull's rule, `notary lookup`) answers with the sha256, so a sha512-only target would be
+ * published and then rejected by every verifier; it is refused here, before anything is staged or sent.
+ * @throws NotaryError INVALID_ARGUMENT for an empty tag, a malformed or non-sha256 digest, a bad size or a
+ *   non-canonical custom
  */
 export function targetMetaOf(t: TagInput): FileMeta {
   assertTargetName(t.tag);
   const digest = t.digest;
-  const alg =
-    typeof digest !== 'string'
-      ? undefined
-      : digest.startsWith('sha256:')
-        ? 'sha256'
-        : digest.startsWith('sha512:')
-          ? 'sha512'
-          : undefined;
+  if (typeof digest === 'string' && digest.startsWith('sha512:')) {
+    badTag(t, 'sha512 digests cannot be verified (verify answers with the sha256 digest): give sha256:<hex>');
+  }
+  const alg = typeof digest === 'string' && digest.startsWith('sha256:') ? 'sha256' : undefined;
   if (alg === undefined) badTag(t, BAD_DIGEST);
   if (!Number.isSafeInteger(t.size) || t.size < 0) badTag(t, 'size must be an integer ≥ 0');
   let meta: FileMeta;

@@ -61,31 +61,39 @@ export function stageOps(gun: string, trustDir: string | undefined, ops: readonl
   return changelistOf(gun, trustDir).add(ops.map(changeFromOp));
 }
 
-/** One staged change as `notary status` lists it. */
+/** One staged change as `notary status` lists it; an unreadable change file is listed by name. */
 export interface StatusEntry {
   readonly index: number;
-  readonly action: Change['action'];
+  /** `unreadable` for a change file that cannot be read or decoded (role, type and path are then empty). */
+  readonly action: Change['action'] | 'unreadable';
   readonly role: string;
-  readonly type: Change['type'];
+  readonly type: Change['type'] | '';
   readonly path: string;
   /** The change file name in `<trustDir>/tuf/<gun>/changelist/`. */
   readonly file: string;
+  /** Why an unreadable change cannot be used (CHANGELIST_CORRUPT message); `reset` removes it. */
+  readonly error?: string;
 }
 
 /**
- * The unpublished changes of a GUN, in the order publish applies them (Notary's and ours alike).
- * @throws NotaryError CACHE_CORRUPT (an unreadable change file), INVALID_GUN, IO
+ * The unpublished changes of a GUN, in the order publish applies them (Notary's and ours alike), unreadable change
+ * files included (by file name, so that `reset -n` can drop them).
+ * @throws NotaryError INVALID_GUN, IO
  */
 export async function status(options: { gun: string; trustDir?: string }): Promise<StatusEntry[]> {
-  const staged = await changelistOf(options.gun, options.trustDir).list();
-  return staged.map((s, index) => ({
-    index,
-    action: s.change.action,
-    role: s.change.role,
-    type: s.change.type,
-    path: s.change.path,
-    file: s.file,
-  }));
+  const staged = await changelistOf(options.gun, options.trustDir).scan();
+  return staged.map((s, index) =>
+    s.change === undefined
+      ? { index, action: 'unreadable', role: '', type: '', path: '', file: s.file, error: s.error.message }
+      : {
+          index,
+          action: s.change.action,
+          role: s.change.role,
+          type: s.change.type,
+          path: s.change.path,
+          file: s.file,
+        },
+  );
 }
 
 /**

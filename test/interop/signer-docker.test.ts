@@ -63,14 +63,26 @@ describeInterop('signer: docker trust flow verified by the Go CLI', () => {
     expect(rv.revoked.get('1.0.7')).toEqual(['targets/ci-bot', 'targets/releases']);
     expect(await listRole(gun, 'targets/releases')).not.toContain('1.0.7 ');
 
-    // Removing the only signer leaves releases without keys (as Docker does); adding one back works again.
-    await removeSigner({ ...adminOpts, name: 'ci-bot' });
-    expect((await go(['delegation', 'list', gun])).stdout).not.toContain('targets/ci-bot');
+    // Removing the only signer is refused (releases would have no keys: nothing would verify); forced, it takes
+    // targets/releases with it and the repository still verifies (tags only in releases are simply not found).
+    await expect(removeSigner({ ...adminOpts, name: 'ci-bot' })).rejects.toMatchObject({
+      code: 'PUBLISH_WOULD_FAIL_VERIFY',
+      details: { reason: 'last-signer' },
+    });
+    await removeSigner({ ...adminOpts, name: 'ci-bot', force: true });
+    const dl2 = await go(['delegation', 'list', gun]);
+    expect(dl2.stdout).not.toContain('targets/ci-bot');
+    expect(dl2.stdout).not.toContain('targets/releases');
+    expect((await go(['lookup', gun, 'v0'])).stdout).toBe(`v0 ${digest(0)} 100
+`);
+    // The server keeps the old releases file in its snapshot: a new signer with another key would make every
+    // client fetch a file its keys did not sign. That publish is refused, nothing uploaded.
+    const before = (await server.get(`/v2/${gun}/_trust/tuf/timestamp.json`)).body;
     const key2 = await generateKey({ name: 'ci-bot2', dir: tempDir('pub-'), trustDir: ci, passphrase: PASS });
-    await addSigner({ ...adminOpts, name: 'ci-bot2', publicKeys: [key2.publicKeyPem] });
-    const again = await sign({ ...ciOpts, tags: [{ tag: '2.0', digest: digest(20), size: 20 }] });
-    expect([...(again.signed.get('2.0') ?? [])].sort()).toEqual(['targets/ci-bot2', 'targets/releases']);
-    expect((await go(['lookup', gun, '2.0'])).stdout).toBe(`2.0 ${digest(20)} 20\n`);
-    expect(await listRole(gun, 'targets/releases')).toContain('2.0 ');
+    await expect(addSigner({ ...adminOpts, name: 'ci-bot2', publicKeys: [key2.publicKeyPem] })).rejects.toMatchObject({
+      code: 'PUBLISH_WOULD_FAIL_VERIFY',
+      details: { cause: 'THRESHOLD_NOT_MET', role: 'targets/releases' },
+    });
+    expect((await server.get(`/v2/${gun}/_trust/tuf/timestamp.json`)).body).toEqual(before);
   });
 });

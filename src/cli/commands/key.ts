@@ -1,5 +1,8 @@
 // `notary-ts key list|import|export|remove|passwd`: the private key store under <trust-dir>/private.
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { notaryError } from '../../errors.js';
 import { chainPassphrases, envPassphrases, FileKeyStore, ttyPassphrases } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
@@ -68,9 +71,44 @@ export async function exportKeys(args: ParsedArgs, io: CliIo): Promise<ExitStatu
   const gun = stringFlag(args, 'gun');
   const text = await store.exportKeys({ ...(keyIds.length ? { keyIds } : {}), ...(gun ? { gun } : {}) });
   const out = stringFlag(args, 'output');
-  if (out) await writeFile(out, text, { mode: 0o600 });
+  if (out) await writePrivateFile(out, text, boolFlag(args, 'force'));
   else io.stdout.write(text);
   return 0;
+}
+
+/**
+ * Writes exported keys to `path`: a new file created exclusively with mode 0600, never through a symlink. An existing
+ * path is refused unless `force`, which writes a new 0600 file beside it and renames it over the old entry (a
+ * symlink there is replaced, not followed; the old file's mode is not kept).
+ * @throws NotaryError INVALID_ARGUMENT (the path exists, without force), IO
+ */
+async function writePrivateFile(path: string, text: string, force: boolean): Promise<void> {
+  const target = force
+    ? join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+    : path;
+  let fh: FileHandle;
+  try {
+    fh = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw notaryError('INVALID_ARGUMENT', `${path} already exists (use --force to replace it)`, {
+        details: { path, reason: 'exists' },
+      });
+    }
+    throw notaryError('IO', `cannot create ${path}`, { cause, details: { path } });
+  }
+  try {
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (target !== path) await rename(target, path);
+  } catch (cause) {
+    if (target !== path) await unlink(target).catch(() => undefined);
+    throw notaryError('IO', `cannot write ${path}`, { cause, details: { path } });
+  }
 }
 
 export async function remove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {

@@ -271,9 +271,13 @@ export async function status(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
     io.stdout.write(
       goTable(
         ['#', 'ACTION', 'SCOPE', 'TYPE', 'PATH'],
-        entries.map((e) => [String(e.index), e.action, e.role, e.type, e.path]),
+        entries.map((e) => [String(e.index), e.action, e.role, e.type, e.error === undefined ? e.path : e.file]),
       ),
     );
+  }
+  const broken = entries.filter((e) => e.error !== undefined).length;
+  if (broken > 0 && !opts.json) {
+    io.stderr.write(`${broken} change file(s) cannot be read; "notary-ts reset ${gun} --all" (or -n) removes them\n`);
   }
   return 0;
 }

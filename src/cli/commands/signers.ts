@@ -53,7 +53,12 @@ export async function signerAdd(args: ParsedArgs, io: CliIo): Promise<ExitStatus
 export async function signerRemove(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   const [name, gun] = positionals(args, ['NAME', 'GUN']);
   const opts = commonOptions(args, io);
-  await removeSigner({ ...signerOptions(opts, io), gun: gun as string, name: name as string });
+  await removeSigner({
+    ...signerOptions(opts, io),
+    gun: gun as string,
+    name: name as string,
+    force: boolFlag(args, 'force'),
+  });
   io.stdout.write(`removed signer ${name} from ${gun}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 // The metadata cache: Notary's layout, exact bytes, modes, atomic replacement, unsafe names refused.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MetadataCache } from '../../../src/client/index.js';
@@ -31,12 +32,24 @@ describe('MetadataCache', () => {
     expect(c.read('snapshot')).toBeUndefined();
   });
 
-  it('refuses to read a file larger than the cap or that is not a file', () => {
+  it('refuses to read a file larger than the cap', () => {
     const c = new MetadataCache(tempDir('nt-cache-'), 'example.com/a');
     c.write('timestamp', new Uint8Array(100));
     expect(() => c.read('timestamp', 99)).toThrow(expect.objectContaining({ code: 'CACHE_CORRUPT' }));
+  });
+
+  it('§7.4 treats a directory, FIFO or symlink as absent, without blocking or following it', () => {
+    const c = new MetadataCache(tempDir('nt-cache-'), 'example.com/a');
     mkdirSync(c.pathOf('snapshot'), { recursive: true });
-    expect(() => c.read('snapshot')).toThrow(expect.objectContaining({ code: 'CACHE_CORRUPT' }));
+    expect(c.read('snapshot')).toBeUndefined();
+    execFileSync('mkfifo', [c.pathOf('timestamp')]);
+    expect(c.read('timestamp')).toBeUndefined(); // a blocking open would hang here
+    const real = join(tempDir('nt-elsewhere-'), 'root.json');
+    writeFileSync(real, '{}');
+    symlinkSync(real, c.pathOf('root'));
+    expect(c.read('root')).toBeUndefined();
+    c.write('timestamp', new Uint8Array([1, 2]));
+    expect(c.read('timestamp')).toEqual(new Uint8Array([1, 2]));
   });
 
   it('a failed write keeps the previous file', () => {

@@ -127,16 +127,16 @@ describe('change payloads decode', () => {
     });
   });
 
-  it('rejects files that are not changes with CACHE_CORRUPT', () => {
+  it('rejects files that are not changes with CHANGELIST_CORRUPT', () => {
     for (const bad of ['', 'null', '[]', '{"action":"frob","type":"target"}', '{"action":"create","type":"x"}']) {
-      expect(() => decodeChange(utf8(bad))).toThrow(expect.objectContaining({ code: 'CACHE_CORRUPT' }));
+      expect(() => decodeChange(utf8(bad))).toThrow(expect.objectContaining({ code: 'CHANGELIST_CORRUPT' }));
     }
     const noData = decodeChange(utf8(GO.remove));
     try {
       decodeTargetMeta(noData);
       expect.unreachable();
     } catch (e) {
-      expect(isNotaryError(e, 'CACHE_CORRUPT')).toBe(true);
+      expect(isNotaryError(e, 'CHANGELIST_CORRUPT')).toBe(true);
     }
   });
 });

@@ -64,9 +64,15 @@ describe('docker signers', () => {
     expect(targetsOf(server, 'targets/releases').hasTarget('v1')).toBe(false);
     await expect(revoke({ ...opts, tags: ['nope'] })).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
 
-    await removeSigner({ ...opts, name: 'alice' });
-    const after = targetsOf(server).delegations;
-    expect(after.roles.map((r) => [r.name, r.keyIds.length])).toEqual([['targets/releases', 0]]);
+    // The last releases signer: refused (releases would have no keys and nothing would verify) unless forced,
+    // which removes targets/releases with it.
+    await expect(removeSigner({ ...opts, name: 'alice' })).rejects.toMatchObject({
+      code: 'PUBLISH_WOULD_FAIL_VERIFY',
+      details: { reason: 'last-signer', role: 'targets/releases' },
+    });
+    expect(targetsOf(server).delegations.roles.map((r) => r.name)).toEqual(['targets/alice', 'targets/releases']);
+    await removeSigner({ ...opts, name: 'alice', force: true });
+    expect(targetsOf(server).delegations.roles).toEqual([]);
     await expect(removeSigner({ ...opts, name: 'alice' })).rejects.toMatchObject({ code: 'ROLE_NOT_FOUND' });
   });
 
