@@ -275,14 +275,14 @@ export class TrustedSet {
    * to sign over a publish (the timestamp always, the snapshot too when the server holds its key), so that the
    * files about to be uploaded then go through the very `updateSnapshot` / `updateTargets` / `updateDelegation`
    * checks a client runs once the server has signed its part. `priorSnapshot` is the previously trusted snapshot
-   * (for `listedByPriorSnapshot`) when `snapshot` is assumed too.
+   * (for the vanished-delegation check, 5.5.5) when `snapshot` is assumed too.
    */
   assumeServerSigned(timestamp: Loaded<Timestamp>, snapshot?: Loaded<Snapshot>, priorSnapshot?: Snapshot): void {
     if (this.#timestamp !== undefined) throw new TypeError('timestamp is already loaded');
     this.#timestamp = timestamp;
     if (snapshot !== undefined) {
       this.#snapshot = snapshot;
-      this.#priorSnapshot = priorSnapshot;
+      this.#vanished = vanishedRoles(priorSnapshot, snapshot.signed);
     }
   }
 

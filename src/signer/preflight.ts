@@ -155,13 +155,9 @@ async function verifyCandidate(
     let bytes = cand.targets.get(name);
     if (bytes === undefined) {
       const meta = s.snapshot?.signed.getMeta(name);
-      if (meta === undefined) {
-        // As the updater: a delegation without a file is an empty role, unless it had one before (vanished).
-        if (!s.listedByPriorSnapshot(name)) return undefined;
-        throw notaryError('DELEGATION_MISSING', `${name} is delegated but its file would be gone`, {
-          details: { role: name },
-        });
-      }
+      // As the updater: a delegation without a file is an empty role (one whose file vanished while still
+      // delegated was already refused when its parent loaded, 5.5.5).
+      if (meta === undefined) return undefined;
       if (loaded.invalid?.has(name)) return undefined;
       // Not loaded for this publish, yet the snapshot lists a file (the server keeps the meta of a removed
       // delegation): a client will fetch that old file, so it must verify under the keys this publish gives.
