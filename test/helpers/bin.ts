@@ -9,6 +9,8 @@ export interface BinResult {
   status: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process, if any. */
+  signal: NodeJS.Signals | null;
   /** True when the watchdog killed the process: the command hung. */
   timedOut: boolean;
   /** `--json` output: stdout, else stderr (errors), parsed. */
@@ -61,11 +63,11 @@ function runArgv(cmd: string, argv: readonly string[], opts: BinOptions): Promis
       clearTimeout(timer);
       fail(e);
     });
-    child.on('close', (status) => {
+    child.on('close', (status, signal) => {
       clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      done({ status, stdout, stderr, timedOut, json: () => JSON.parse(stdout.trim() || stderr.trim()) });
+      done({ status, signal, stdout, stderr, timedOut, json: () => JSON.parse(stdout.trim() || stderr.trim()) });
     });
     child.stdin.end(opts.input ?? '');
   });
