@@ -1,9 +1,9 @@
 // Before every POST: the client's own verifier runs over the exact files a publish is about to upload.
 
-import { emptyTrustPinning } from '../client/config.js';
 import { createPinChecker } from '../client/trust-pinning.js';
 import { TrustedRepository } from '../client/trusted-repository.js';
 import { TrustedSet } from '../client/trusted-set.js';
+import { emptyTrustPinning } from '../connection/config.js';
 import { toHex } from '../encoding/hex.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { defaultExpiry } from '../metadata/expiry.js';
