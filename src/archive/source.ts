@@ -90,9 +90,15 @@ export async function verifySource(source: MetadataSource, o: VerifySourceOption
     set = boot(a.bytes);
     const k = set.root.signed.version;
     if (k > n) {
-      throw notaryError('ROLLBACK', `root version ${n} of ${o.gun} is older than the trusted root version ${k}`, {
-        details: { gun: o.gun, role: 'root', version: n, trustedVersion: k },
-      });
+      // Old roots are not signed by newer ones: there is no way back from the trusted root to this source's.
+      const hint = 'anchor it with trust pinning (-c) or a trust dir without this root instead';
+      throw notaryError(
+        'ROLLBACK',
+        `root version ${n} of ${o.gun} is older than the trusted root version ${k}; ${hint}`,
+        {
+          details: { gun: o.gun, role: 'root', version: n, trustedVersion: k },
+        },
+      );
     }
     if (!bytesEqual(await rootAt(k), a.bytes)) {
       throw notaryError('FORK', `root version ${k} of ${o.gun} differs from the trusted root with that version`, {

@@ -1,7 +1,7 @@
 // archive + verify --archive/--at through the built CLI: signed by notary-ts and by the Go CLI on a real
 // notary-server, archived, the server stopped, then verified from the archive alone (also 60 days later, faketime).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeArchive, encodeArchive } from '../../src/archive/archive-file.js';
@@ -73,6 +73,12 @@ describeInterop('archive, then verify from the archive after the server is gone'
     expect(a.stderr).toContain(GO_GUN); // the TOFU warning names it
     archivedAt = j.repositories[0]?.archivedAt ?? '';
     expect((await ts(['archive', TS_GUN, GO_GUN, '-o', gzFile])).status).toBe(0);
+    // One GUN the server does not know: exit 3 and nothing written.
+    const none = join(out, 'none.tar');
+    const missing = await ts(['archive', TS_GUN, 'example.com/archive/none', '-o', none, '--json']);
+    expect(missing.status).toBe(3);
+    expect(missing.json()).toMatchObject({ code: 'REPOSITORY_NOT_FOUND' });
+    expect(existsSync(none)).toBe(false);
     await server.stop();
   });
   afterAll(async () => server?.stop());
