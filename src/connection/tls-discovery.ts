@@ -1,8 +1,8 @@
 // Where the CA bundle and the client certificate for a server come from: flags, config, docker's tls directory,
 // Go's SSL_CERT_FILE/SSL_CERT_DIR, NODE_EXTRA_CA_CERTS and the system store, in one documented order.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
 import { notaryError } from '../errors.js';
 import { readPem, type TransportOptions } from '../remote/index.js';
 
@@ -110,7 +110,9 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
       pems.push(readFileSync(sys, 'utf8'));
       sources.push(`system ${sys}`);
     } else {
-      pems.push(...rootCertificates);
+      // node:tls is loaded only here: commands that never connect should not pay for it at start-up.
+      const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+      pems.push(...tls.rootCertificates);
       sources.push('node bundled roots');
     }
   }
