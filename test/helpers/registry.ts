@@ -2,9 +2,10 @@
 // or token auth, and pushes of small OCI/Docker manifests and indexes over the distribution API (no Docker daemon).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { describe, it } from 'vitest';
 import { freePort } from './free-port.js';
 import { tempDir } from './temp-dir.js';
@@ -24,6 +25,8 @@ export interface RegistryOptions {
   basic?: { username: string; password: string };
   /** Token auth through the project's token authority (its endpoint optionally requiring Basic credentials). */
   token?: TokenAuthOptions;
+  /** Serve HTTPS with this certificate chain and key (PEM files); `ca` is what the helper itself trusts. */
+  tls?: { chain: string; key: string; ca: string };
 }
 
 export interface PushedManifest {
@@ -92,7 +95,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     const config =
       'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n' +
       `storage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\n` +
-      `http:\n  addr: 127.0.0.1:${port}\n  secret: notary-ts-test-secret\n${authYaml}`;
+      `http:\n  addr: 127.0.0.1:${port}\n  secret: notary-ts-test-secret\n` +
+      (opts.tls ? `  tls:\n    certificate: ${opts.tls.chain}\n    key: ${opts.tls.key}\n` : '') +
+      authYaml;
     const file = join(dir, `config-${port}.yml`);
     writeFileSync(file, config);
     try {
@@ -138,7 +143,14 @@ async function launch(
   process.once('exit', onExit);
 
   const host = `127.0.0.1:${port}`;
-  const url = `http://${host}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host}`;
+  // The helper's own requests trust the test CA (undici's fetch with an Agent; the global fetch has no CA option).
+  const dispatcher = opts.tls ? new Agent({ connect: { ca: readFileSync(opts.tls.ca, 'utf8') } }) : undefined;
+  const fetch = (input: string | URL, init: RequestInit = {}) =>
+    undiciFetch(input, {
+      ...(init as object),
+      ...(dispatcher ? { dispatcher } : {}),
+    } as never) as unknown as Promise<Response>;
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (exited) throw new Error(`docker-registry exited during start-up (port ${port}):\n${log}`);
@@ -269,6 +281,7 @@ async function launch(
           clearTimeout(t);
         }
         await auth?.stop();
+        await dispatcher?.close();
       })();
       return stopped;
     },

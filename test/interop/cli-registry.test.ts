@@ -1,13 +1,14 @@
 // Signing and verifying by image reference through the CLI binary, against the real docker-registry (htpasswd Basic
 // and token auth) and a real notary-server; the Go notary CLI checks what was signed.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { freePort } from '../helpers/free-port.js';
 import { type NotaryServer, PASSPHRASE_ENV, runNotary, startNotaryServer, tempDir } from '../helpers/notary.js';
+import { createPki, type TestPki } from '../helpers/pki.js';
 import { describeRegistry, type PushedManifest, type Registry, startRegistry } from '../helpers/registry.js';
 
 const BIN = resolve('bin/notary-ts.js');
@@ -230,5 +231,39 @@ describeRegistry('sign by image reference (docker-registry with token auth)', ()
     const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
     expect(w.status).toBe(4);
     expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describeRegistry('sign by image reference (docker-registry on HTTPS)', () => {
+  let server: NotaryServer;
+  let reg: Registry;
+  let pki: TestPki;
+  beforeAll(async () => {
+    pki = createPki();
+    [server, reg] = await Promise.all([
+      startNotaryServer(),
+      startRegistry({ tls: { chain: pki.server.chain, key: pki.server.key, ca: pki.rootCa } }),
+    ]);
+  });
+  afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
+
+  it("trusts the CA in docker's tls dir for the registry host; without it the certificate is refused (exit 4)", async () => {
+    const gun = `${reg.host}/secure/app`;
+    const pushed = await reg.pushImage('secure/app', 'v1', 'oci');
+    const docker = tempDir('docker-config-');
+    mkdirSync(join(docker, 'tls', reg.host), { recursive: true });
+    copyFileSync(pki.rootCa, join(docker, 'tls', reg.host, 'ca.crt'));
+    const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], {
+      ...PASSPHRASE_ENV,
+      DOCKER_CONFIG: docker,
+    });
+    expect(s.status, s.stderr).toBe(0);
+    expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
+    const untrusted = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], {
+      ...PASSPHRASE_ENV,
+      DOCKER_CONFIG: tempDir('docker-config-'),
+    });
+    expect(untrusted.status).toBe(4);
+    expect(JSON.parse(untrusted.stderr)).toMatchObject({ code: 'NETWORK', details: { tls: true } });
   });
 });
