@@ -135,6 +135,11 @@ async function applyDelegation(
       ...(threshold !== undefined ? { threshold } : {}),
     }),
   );
+  if (existing === undefined && state.hasStaleFile(role) && (await holds(state.delegation(role).keys))) {
+    // Re-created while the server still serves its old file: a fresh, newer file signed by the new keys replaces
+    // it (else every client would check the old file against the new keys). Without a key, the preflight refuses.
+    state.newRole(role);
+  }
 }
 
 function safeCanonicalId(k: PublicKey): string {

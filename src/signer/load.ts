@@ -71,7 +71,27 @@ export async function loadForWrite(ctx: SignerContext, options: LoadForWriteOpti
     snapshot: repo.file('snapshot') as SignedMetadata<Snapshot>,
     initialPublish: false,
     invalid,
+    stale: await staleDelegations(ctx, repo, targets, invalid),
   };
+}
+
+/**
+ * Delegation files the snapshot still lists although nothing delegates to them any more (notary-server keeps the
+ * meta of a deleted delegation in the snapshots it makes), with their versions: re-creating such a role must
+ * publish a newer file, or every client would fetch the old one and check it against the new keys.
+ */
+async function staleDelegations(
+  ctx: SignerContext,
+  repo: TrustedRepository,
+  loaded: ReadonlyMap<string, LoadedTargets>,
+  invalid: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
+  const stale = new Map<string, number>();
+  for (const name of repo.snapshot.meta.keys()) {
+    if (!name.startsWith('targets/') || loaded.has(name) || invalid.has(name)) continue;
+    stale.set(name, await unverifiedVersion(ctx, repo, name));
+  }
+  return stale;
 }
 
 /**

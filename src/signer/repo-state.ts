@@ -27,6 +27,8 @@ export interface LoadedRepo {
   readonly initialPublish: boolean;
   /** Delegations that failed verification and were skipped, with the version the server holds (0: unknown). */
   readonly invalid?: ReadonlyMap<string, number> | undefined;
+  /** Files the snapshot lists of delegations nothing delegates to any more, with their versions (0: unknown). */
+  readonly stale?: ReadonlyMap<string, number> | undefined;
 }
 
 /** A verified targets or delegation file. */
@@ -85,6 +87,7 @@ export class RepoState {
   readonly deleted = new Set<string>();
   private readonly now: Instant;
   private readonly invalid: ReadonlyMap<string, number>;
+  private readonly stale: ReadonlyMap<string, number>;
   private effective = new Map<string, ResolvedDelegation>();
 
   constructor(loaded: LoadedRepo, now: Instant) {
@@ -95,6 +98,7 @@ export class RepoState {
     this.snapshot = loaded.snapshot;
     this.now = now;
     this.invalid = loaded.invalid ?? new Map();
+    this.stale = loaded.stale ?? new Map();
     for (const [name, file] of loaded.targets) {
       this.roles.set(name, {
         name,
@@ -206,13 +210,18 @@ export class RepoState {
       name: role,
       view: Targets.create({ role, expires: defaultExpiry('targets', this.now) }),
       raw: undefined,
-      loadedVersion: this.invalid.get(role) ?? 0,
+      loadedVersion: this.invalid.get(role) ?? this.stale.get(role) ?? 0,
       editor: undefined,
       dirty: true,
     };
     this.roles.set(role, w);
     this.deleted.delete(role);
     return w;
+  }
+
+  /** True when the server still holds an old file of `role` that nothing delegates to (see `LoadedRepo.stale`). */
+  hasStaleFile(role: string): boolean {
+    return this.stale.has(role) && !this.roles.has(role);
   }
 
   /** Applies a delegation edit to the file of `parent` and refreshes the views (delegation edits are rare). */

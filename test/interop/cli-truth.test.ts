@@ -126,6 +126,26 @@ describeInterop('cli: truthful edges (signer preflight, revoke, local state)', (
     const goList = await runNotary(['list', gun], { trustDir: tempDir('go-fresh-'), server: server.url });
     expect(goList.code, goList.stderr).toBe(0);
     expect(goList.stdout).toContain('v0');
+
+    // notary-server keeps the old releases file in its snapshot. A new signer whose key is elsewhere would leave
+    // clients checking that old file against the new key: refused. With the key here, a fresh releases file
+    // replaces it in the same publish, and the old release (v3) does not come back.
+    const before2 = await timestamp(gun);
+    const elsewhere = tempDir('ts-pub-');
+    expect((await ours(tempDir('ts-other-'), ['key', 'generate', 'erin', '--dir', elsewhere])).status).toBe(0);
+    const erin = await ours(dir, ['signer', 'add', '--json', 'erin', gun, '--key', join(elsewhere, 'erin.pub')]);
+    expect(erin.status).toBe(2);
+    expect(erin.json()).toMatchObject({ code: 'PUBLISH_WOULD_FAIL_VERIFY', details: { role: 'targets/releases' } });
+    expect(await timestamp(gun)).toEqual(before2);
+    const here = tempDir('ts-pub-');
+    expect((await ours(dir, ['key', 'generate', 'dave', '--dir', here])).status).toBe(0);
+    const dave = await ours(dir, ['signer', 'add', 'dave', gun, '--key', join(here, 'dave.pub')]);
+    expect(dave.status, dave.stderr).toBe(0);
+    expect((await fresh(['verify', `${gun}:v0`])).status).toBe(0);
+    expect((await fresh(['verify', `${gun}:v3`])).status).toBe(3);
+    expect((await signTag(dir, `${gun}:v4`, 15)).status).toBe(0);
+    expect((await fresh(['verify', `${gun}:v4`])).stdout).toBe(`sha256:${hex(15)}\n`);
+    expect((await goLookup(gun, 'v4')).code).toBe(0);
   });
 
   it('sign/add --digest sha512:… is refused up front (exit 2); nothing is created or staged', async () => {
