@@ -1,6 +1,6 @@
 // `check`: download everything a server holds for a GUN, verify all of it, and test the server against the Notary API.
 import { resolveAnchor } from '../archive/anchor.js';
-import { type ConnectOptions, connect, trustDirOf } from '../archive/connect.js';
+import { type ConnectOptions, connect, pinningOf, trustDirOf } from '../archive/connect.js';
 import { RecordingSource, remoteSource, verifySource } from '../archive/source.js';
 import { CACHE_READ_LIMIT } from '../client/cache.js';
 import { TIMESTAMP_MAX_BYTES } from '../client/updater.js';
@@ -86,7 +86,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   for (const gun of new Set(options.guns)) {
     const { server, remote } = connect(gun, options);
     try {
-      const anchor = resolveAnchor(gun, trustDir, options.config, now);
+      const config = { ...(options.config ?? {}), trustPinning: pinningOf(options) };
+      const anchor = resolveAnchor(gun, trustDir, config, now);
       const source = new RecordingSource(remoteSource(remote));
       repositories.push(await checkOne(gun, server, remote, source, () => verifyAll(gun, source, now, anchor)));
     } finally {

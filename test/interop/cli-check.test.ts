@@ -21,7 +21,12 @@ const digest = `sha256:${'ef'.repeat(32)}`;
 
 interface Report {
   ok: boolean;
-  repositories: { gun: string; ok: boolean; verifiedFiles: number; findings: { code: string; file: string }[] }[];
+  repositories: {
+    gun: string;
+    ok: boolean;
+    verifiedFiles: number;
+    findings: { code: string; file: string; error?: string }[];
+  }[];
 }
 
 describeInterop('check: the server conformance oracle', () => {
@@ -79,6 +84,14 @@ describeInterop('check: the server conformance oracle', () => {
     expect(text.stdout).toContain(': ok');
     const none = await check(server.url, ['example.com/check/none']);
     expect(none.status).toBe(3);
+    // Anchored like verify: trust pinning that names another certificate fails the check.
+    const cfg = join(tempDir('chk-cfg'), 'config.json');
+    writeFileSync(cfg, JSON.stringify({ trust_pinning: { certs: { [GO_GUN]: ['ab'.repeat(32)] } } }));
+    const pinned = await runBin(['-s', server.url, '-d', tempDir('chk-fresh'), '-c', cfg, 'check', '--json', GO_GUN]);
+    expect(pinned.status).toBe(1);
+    expect((pinned.json() as Report).repositories[0]?.findings).toContainEqual(
+      expect.objectContaining({ code: 'VERIFY_FAILED', error: 'PINNING_FAILED' }),
+    );
   });
 
   it('names each fault the proxy injects (exit 1)', async () => {
