@@ -29,7 +29,7 @@ export function nextStep(err: NotaryError): string | undefined {
     }
     case 'NETWORK':
       if (err.details['tls'] === true) {
-        return "the server's TLS certificate was not accepted: if a private CA signed it, pass --tlscacert CA.pem (or remote_server.root_ca in the -c config)";
+        return "the server's TLS certificate was not accepted: if a private CA signed it, pass --tlscacert CA.pem (or remote_server.root_ca in the -c config, or put it in ~/.docker/tls/<host:port>/ca.crt or SSL_CERT_FILE); a server that wants a client certificate needs --tlscert/--tlskey";
       }
       return 'check the server URL (-s/--server, DOCKER_CONTENT_TRUST_SERVER) and that it is reachable';
     case 'TIMEOUT':
