@@ -4,10 +4,10 @@ import type { Dispatcher } from 'undici';
 import { isJsonObject, parseJson } from '../canonical/index.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import type { CredentialProvider } from './credentials.js';
-import { createAgent, type RemoteTlsOptions } from './dispatcher.js';
+import { createAgent, createDispatcher, type RemoteTlsOptions, type TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
 import { type RemoteTimeouts, type RetryPolicy, resolveRetry, resolveTimeouts } from './options.js';
-import { type SendRequest, sendWithRetry } from './send-with-retry.js';
+import { type ExchangeObserver, type SendRequest, sendWithRetry } from './send-with-retry.js';
 import { isLoopbackHost } from './server-url.js';
 import { statusError } from './status-errors.js';
 import { Authorizer, repositoryScope, type Sender } from './token-auth.js';
@@ -44,7 +44,12 @@ export interface RegistryClientOptions {
   insecureRegistries?: readonly string[];
   /** Injected dispatcher (not closed by `close()`); default an Agent built from `tls`. */
   dispatcher?: Dispatcher;
+  /** TLS files; used only when neither a dispatcher nor `transport` is given. */
   tls?: RemoteTlsOptions;
+  /** TLS material and proxy as the connection layer resolves them (`resolveConnection(...).transport`). */
+  transport?: TransportOptions;
+  /** Told about every HTTP attempt (`-D/--debug`). */
+  onExchange?: ExchangeObserver;
   credentials?: CredentialProvider;
   timeouts?: Partial<RemoteTimeouts>;
   retries?: Partial<RetryPolicy>;
@@ -296,11 +301,13 @@ export class RegistryClient {
   }
 
   private send(req: SendRequest, deadline: number, retry: RetryPolicy = this.retry): Promise<ExchangeResponse> {
-    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, retry);
+    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, retry, this.o.onExchange);
   }
 
   private getDispatcher(): Dispatcher {
-    this.dispatcher ??= createAgent(this.timeouts.connectMs, this.o.tls ?? {});
+    this.dispatcher ??= this.o.transport
+      ? createDispatcher(this.timeouts.connectMs, this.o.transport)
+      : createAgent(this.timeouts.connectMs, this.o.tls ?? {});
     return this.dispatcher;
   }
 }

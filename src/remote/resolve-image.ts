@@ -4,8 +4,9 @@ import type { Dispatcher } from 'undici';
 import { notaryError } from '../errors.js';
 import { type ImageReference, parseImageReference } from '../grammar/reference.js';
 import { type CredentialProvider, dockerConfigCredentials } from './credentials.js';
-import type { RemoteTlsOptions } from './dispatcher.js';
+import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import { RegistryClient, type ResolvedManifest, registryApiHost } from './registry-client.js';
+import type { ExchangeObserver } from './send-with-retry.js';
 
 export interface ResolveImageOptions {
   /** Hosts that may be reached over plain HTTP (docker's `--insecure-registry`); loopback always may. */
@@ -14,6 +15,10 @@ export interface ResolveImageOptions {
   credentials?: CredentialProvider;
   /** TLS for the registry (CA bundle replacing the system roots, client certificate), or per registry API host. */
   tls?: RemoteTlsOptions | ((host: string) => RemoteTlsOptions);
+  /** TLS and proxy as the connection layer resolves them, or per registry API host; wins over `tls`. */
+  transport?: TransportOptions | ((host: string) => TransportOptions);
+  /** Told about every HTTP attempt (`-D/--debug`). */
+  onExchange?: ExchangeObserver;
   /** Injected dispatcher (tests); not closed. */
   dispatcher?: Dispatcher;
   /** Bound on each registry call, retries and token fetches included (default 30 s). */
@@ -48,6 +53,10 @@ export class RegistryPool {
         ...(o.insecureRegistries ? { insecureRegistries: o.insecureRegistries } : {}),
         credentials: o.credentials ?? dockerConfigCredentials({ env: { ...env }, home: env['HOME'] ?? homedir() }),
         ...(o.tls ? { tls: typeof o.tls === 'function' ? o.tls(registryApiHost(registry)) : o.tls } : {}),
+        ...(o.transport
+          ? { transport: typeof o.transport === 'function' ? o.transport(registryApiHost(registry)) : o.transport }
+          : {}),
+        ...(o.onExchange ? { onExchange: o.onExchange } : {}),
         ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
         ...(o.timeoutMs !== undefined ? { timeouts: { totalMs: o.timeoutMs } } : {}),
       });

@@ -265,5 +265,19 @@ describeRegistry('sign by image reference (docker-registry on HTTPS)', () => {
     });
     expect(untrusted.status).toBe(4);
     expect(JSON.parse(untrusted.stderr)).toMatchObject({ code: 'NETWORK', details: { tls: true } });
+    // The same discovery as for the notary server: --tlscacert and SSL_CERT_FILE are honoured for the registry too.
+    const flag = await run(
+      ['-s', server.url, '-d', tempDir('trust-'), '--tlscacert', pki.rootCa, 'verify', '--registry', `${gun}:v1`],
+      {
+        DOCKER_CONFIG: tempDir('docker-config-'),
+      },
+    );
+    expect(flag.status, flag.stderr).toBe(0);
+    expect(flag.stdout).toBe(`${pushed.digest}\n`);
+    const sslFile = await run(['-s', server.url, '-d', tempDir('trust-'), 'verify', '--registry', `${gun}:v1`], {
+      DOCKER_CONFIG: tempDir('docker-config-'),
+      SSL_CERT_FILE: pki.rootCa,
+    });
+    expect(sslFile.status, sslFile.stderr).toBe(0);
   });
 });

@@ -1,39 +1,17 @@
 // What sign and verify share for image references: registry options from the command line, and resolving with progress.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { notaryError } from '../../errors.js';
 import {
   type ImageReference,
-  type RemoteTlsOptions,
   type ResolvedImage,
   type ResolveImageOptions,
+  resolveConnection,
   resolveImages,
 } from '../../index.js';
 import { listFlag, type ParsedArgs } from '../args.js';
 import type { CommonOptions } from '../common.js';
 import type { CliIo } from '../context.js';
 
-/**
- * TLS for a registry host, found where docker's client keeps per-host material: `$DOCKER_CONFIG/tls/<host>/`
- * (default `~/.docker/tls/<host>/`) with `ca.crt` (replaces the system roots) and `cert.pem`/`key.pem` (client
- * certificate). Without them: the system roots (plus NODE_EXTRA_CA_CERTS).
- */
-export function registryTls(env: Record<string, string | undefined>): (host: string) => RemoteTlsOptions {
-  const base = env['DOCKER_CONFIG'] || join(env['HOME'] ?? homedir(), '.docker');
-  return (host) => {
-    const dir = join(base, 'tls', host);
-    const tls: RemoteTlsOptions = {};
-    if (existsSync(join(dir, 'ca.crt'))) tls.caFile = join(dir, 'ca.crt');
-    if (existsSync(join(dir, 'cert.pem')) && existsSync(join(dir, 'key.pem'))) {
-      tls.certFile = join(dir, 'cert.pem');
-      tls.keyFile = join(dir, 'key.pem');
-    }
-    return tls;
-  };
-}
-
-/** Registry options from the CLI's: insecure hosts, timeout, docker config credentials and per-host TLS. */
+/** Registry options from the CLI's: insecure hosts, timeout, docker config credentials, TLS and proxy of the host. */
 export function registryOptions(args: ParsedArgs, opts: CommonOptions): ResolveImageOptions {
   const insecure = listFlag(args, 'insecure-registry');
   for (const h of insecure) {
@@ -43,10 +21,14 @@ export function registryOptions(args: ParsedArgs, opts: CommonOptions): ResolveI
       });
     }
   }
+  const connection = opts.connection;
   return {
     insecureRegistries: insecure,
     env: opts.env,
-    tls: registryTls(opts.env),
+    // The composition root resolves TLS (CA and client-certificate discovery) and proxy for the registry host exactly
+    // as for a notary server at that address; credentials stay docker's config for the registry.
+    transport: (host) => resolveConnection(host, { ...connection, server: `https://${host}` }).transport,
+    ...(connection.onExchange ? { onExchange: connection.onExchange } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   };
 }
