@@ -9,7 +9,7 @@ import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
 import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { ExitStatus } from '../exit-status.js';
-import { goTable, printJson } from '../output.js';
+import { compareBytes, goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 
 async function openStore(args: ParsedArgs, io: CliIo) {
@@ -22,24 +22,36 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
   positionals(args, []);
   const { opts, store } = await openStore(args, io);
   const { keys, problems } = await store.list();
-  const sorted = [...keys].sort((a, b) => a.role.localeCompare(b.role) || a.gun.localeCompare(b.gun));
+  const location = join(opts.trustDir, 'private');
+  // notary's keyInfoSorter: root keys first, then by GUN, role, key ID (byte order).
+  const sorted = [...keys].sort(
+    (a, b) =>
+      Number(b.role === 'root') - Number(a.role === 'root') ||
+      compareBytes(a.gun, b.gun) ||
+      compareBytes(a.role, b.role) ||
+      compareBytes(a.keyId, b.keyId),
+  );
   if (opts.json) {
     printJson(
       io.stdout,
       sorted.map((k) => ({ keyId: k.keyId, role: k.role, gun: k.gun, encrypted: k.encrypted, location: k.path })),
     );
   } else if (sorted.length === 0) {
-    io.stdout.write('No signing keys found.\n');
+    io.stdout.write('\nNo signing keys found.\n\n');
   } else {
-    io.stdout.write(
-      goTable(
-        ['ROLE', 'GUN', 'KEY ID', 'LOCATION'],
-        sorted.map((k) => [k.role, k.gun, k.keyId, k.path]),
-      ),
-    );
+    // As `notary key list`: a blank line around the table, the GUN cut to 25 and the key store directory to 40
+    // characters from the left.
+    const rows = sorted.map((k) => [k.role, leftTruncate(k.gun, 25), k.keyId, leftTruncate(location, 40)]);
+    io.stdout.write(`\n${goTable(['ROLE', 'GUN', 'KEY ID', 'LOCATION'], rows)}\n`);
   }
   for (const p of problems) io.stderr.write(`notary-ts: warning: ${p.file}: ${p.code}: ${p.reason}\n`);
   return 0;
+}
+
+/** notary's `truncateWithEllipsis(s, max, leftTruncate=true)`: `...` and the last max-3 bytes. */
+function leftTruncate(s: string, max: number): string {
+  const bytes = Buffer.from(s, 'utf8');
+  return bytes.length <= max ? s : `...${bytes.subarray(bytes.length - (max - 3)).toString('utf8')}`;
 }
 
 export async function importKeys(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {

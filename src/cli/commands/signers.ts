@@ -3,6 +3,7 @@ import { notaryError } from '../../errors.js';
 import {
   addDelegation,
   addSigner,
+  type DelegationInfo,
   generateSignerKey,
   listDelegations,
   type PublicKey,
@@ -15,7 +16,7 @@ import { boolFlag, intFlag, listFlag, type ParsedArgs, stringFlag } from '../arg
 import { commonOptions, positionals, readInputFile } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { ExitStatus } from '../exit-status.js';
-import { goTable, printJson } from '../output.js';
+import { compareBytes, goTable, printJson } from '../output.js';
 import { cliPassphrases } from '../passphrases.js';
 import { signerOptions } from './sign.js';
 
@@ -109,17 +110,26 @@ export async function delegationList(args: ParsedArgs, io: CliIo): Promise<ExitS
   const opts = commonOptions(args, io);
   const list = await listDelegations({ ...signerOptions(opts, io), gun: gun as string });
   if (opts.json) printJson(io.stdout, list);
-  else if (list.length === 0) io.stdout.write('No delegations present in this repository.\n');
-  else {
-    const rows = list.map((d) => [
-      d.name,
-      d.paths.map((p) => (p === '' ? '""' : p)).join(','),
-      d.keyIds.join(','),
-      String(d.threshold),
-    ]);
-    io.stdout.write(goTable(['ROLE', 'PATHS', 'KEY IDS', 'THRESHOLD'], rows));
-  }
+  else if (list.length === 0) io.stdout.write('\n\nNo delegations present in this repository.\n\n\n');
+  else io.stdout.write(`\n${goTable(['ROLE', 'PATHS', 'KEY IDS', 'THRESHOLD'], delegationRows(list))}\n`);
   return 0;
+}
+
+/**
+ * `notary delegation list`'s rows: roles by name; paths sorted, `"" <all paths>` for the empty prefix; one path and
+ * one key ID per row, extra rows for the rest.
+ */
+function delegationRows(list: readonly DelegationInfo[]): string[][] {
+  const rows: string[][] = [];
+  for (const d of [...list].sort((a, b) => compareBytes(a.name, b.name))) {
+    const paths = [...d.paths].sort(compareBytes).map((p) => (p === '' ? '"" <all paths>' : p));
+    const n = Math.max(1, paths.length, d.keyIds.length);
+    for (let i = 0; i < n; i++) {
+      const first = i === 0;
+      rows.push([first ? d.name : '', paths[i] ?? '', d.keyIds[i] ?? '', first ? String(d.threshold) : '']);
+    }
+  }
+  return rows;
 }
 
 export async function rotate(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {

@@ -1,5 +1,5 @@
 // `notary-ts verify GUN:TAG`, `list GUN`, `inspect GUN[:TAG]...`: answers from verified trust data.
-import { notaryError } from '../../errors.js';
+import { isNotaryError, type NotaryError, notaryError } from '../../errors.js';
 import { assertTargetName } from '../../grammar/target-name.js';
 import { mergePinning, openArchive, openRepository, type Repository } from '../../index.js';
 import { boolFlag, listFlag, type ParsedArgs, stringFlag } from '../args.js';
@@ -7,7 +7,7 @@ import { parseAt } from '../as-of.js';
 import { type CommonOptions, commonOptions, positionals, splitGunTag } from '../common.js';
 import type { CliIo } from '../context.js';
 import type { ExitStatus } from '../exit-status.js';
-import { goTable, printJson } from '../output.js';
+import { goTable, printDockerJson, printError, printJson } from '../output.js';
 import { prettyInspect } from './inspect-pretty.js';
 
 export interface Opened {
@@ -117,7 +117,7 @@ export async function list(args: ParsedArgs, io: CliIo): Promise<ExitStatus> {
         })),
       );
     } else if (targets.length === 0) {
-      io.stdout.write('No targets present in this repository.\n');
+      io.stdout.write('\nNo targets present in this repository.\n\n');
     } else {
       const rows = targets.map((t) => [t.name, t.digest, String(t.size), t.role]);
       io.stdout.write(goTable(['NAME', 'DIGEST', 'SIZE (BYTES)', 'ROLE'], rows));
@@ -133,21 +133,32 @@ export async function inspect(args: ParsedArgs, io: CliIo): Promise<ExitStatus> 
   if (refs.length === 0) throw notaryError('USAGE', 'expected GUN[:TAG]...');
   const opts = commonOptions(args, io);
   const pretty = boolFlag(args, 'pretty');
+  const parsed = refs.map((ref) => ({ ref, ...splitGunTag(ref, false) }));
+  for (const { tag } of parsed) if (tag !== undefined) assertTargetName(tag);
   const results = [];
-  for (const [index, ref] of refs.entries()) {
-    const { gun, tag } = splitGunTag(ref, false);
-    if (tag !== undefined) assertTargetName(tag);
+  // As docker: a repository without trust data is left out of the JSON array (`[]` when it is the only one) and
+  // reported after it; its not-found status is kept. Any other failure stops at once.
+  const missing: NotaryError[] = [];
+  for (const [index, { ref, gun, tag }] of parsed.entries()) {
     if (pretty && index > 0) io.stdout.write('\n\n');
-    const { repo, asOf } = await open(gun, opts, args, io);
     try {
-      const data = await repo.inspect({ name: ref, ...(tag ? { tag } : {}) });
-      if (pretty) io.stdout.write(prettyInspect(data));
-      else results.push(asOf !== undefined ? { ...data, asOf } : data);
-    } finally {
-      await repo.close();
+      const { repo, asOf } = await open(gun, opts, args, io);
+      try {
+        const data = await repo.inspect({ name: ref, ...(tag ? { tag } : {}) });
+        if (pretty) io.stdout.write(prettyInspect(data));
+        else results.push(asOf !== undefined ? { ...data, asOf } : data);
+      } finally {
+        await repo.close();
+      }
+    } catch (e) {
+      if (pretty || !isNotaryError(e, 'REPOSITORY_NOT_FOUND')) throw e;
+      missing.push(e);
     }
   }
-  if (!pretty) printJson(io.stdout, results);
+  if (!pretty) printDockerJson(io.stdout, results);
+  const [first, ...more] = missing;
+  for (const e of more) printError(e, opts.json, io.stderr, false);
+  if (first !== undefined) throw first;
   return 0;
 }
 
