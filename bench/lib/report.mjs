@@ -94,6 +94,25 @@ export function renderMarkdown(r) {
       ),
     );
   }
+  if (r.library?.length) {
+    out.push('');
+    out.push('## library in process: `repo.lookup(tag)` and `repo.list()` after one `openRepository`');
+    out.push('');
+    out.push(
+      table(
+        ['targets', 'lookups/s', 'target', 'result', 'list() ms', 'target', 'result'],
+        r.library.map((l) => [
+          String(l.size),
+          String(Math.round(l.lookupPerSec)),
+          l.lookupTarget === null ? '—' : `≥ ${l.lookupTarget}/s`,
+          fmtMet(l.lookupMet),
+          fmtMs(l.listMs),
+          l.listTarget === null ? '—' : `≤ ${l.listTarget} ms`,
+          fmtMet(l.listMet),
+        ]),
+      ),
+    );
+  }
   if (r.sign.length) {
     out.push('');
     out.push('## sign + publish N new tags: `notary-ts sign GUN --from FILE` vs `notary publish` (staging excluded)');

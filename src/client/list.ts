@@ -1,6 +1,5 @@
 // `notary list`: every target visible from the given roles, first role in walk order wins, sorted by name.
 import { compareUtf8 } from '../canonical/index.js';
-import { toHex } from '../encoding/hex.js';
 import { pathAllowed } from '../metadata/index.js';
 import type { TrustedRepository } from './trusted-repository.js';
 
@@ -30,19 +29,22 @@ export async function listTargets(repo: TrustedRepository, opts: ListOptions = {
   const found = new Map<string, ListedTarget>();
   for (const role of roles) {
     await repo.walk({ rolePath: role, skip: roles.filter((r) => r !== role) }, (targets, walked) => {
-      for (const name of targets.targetNames()) {
-        if (found.has(name) || !pathAllowed(name, walked.paths)) continue;
-        const t = targets.getTarget(name);
-        if (t === undefined) continue;
-        found.set(name, {
-          name,
-          digest: t.hashes.sha256 === undefined ? '' : toHex(t.hashes.sha256),
-          size: t.length,
-          role: walked.name,
-        });
+      // In file order, straight from the file text: no name lookup and no FileMeta per entry.
+      const allPaths = walked.paths.includes('');
+      for (const t of targets.digests()) {
+        const name = t.name;
+        if (found.has(name) || (!allPaths && !pathAllowed(name, walked.paths))) continue;
+        found.set(name, { name, digest: t.sha256 ?? '', size: t.length, role: walked.name });
       }
       return false;
     });
   }
-  return [...found.values()].sort((a, b) => compareUtf8(a.name, b.name));
+  const out = [...found.values()];
+  // One walked file is already in byte order (canonical files list keys that way): check in one pass, sort if not.
+  for (let i = 1; i < out.length; i++) {
+    if (compareUtf8((out[i - 1] as ListedTarget).name, (out[i] as ListedTarget).name) > 0) {
+      return out.sort((a, b) => compareUtf8(a.name, b.name));
+    }
+  }
+  return out;
 }

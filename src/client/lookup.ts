@@ -39,6 +39,8 @@ export interface LookupResult {
   readonly custom?: JsonValue;
   /** With `signers`: the delegations (full names) that signed this digest, in the order asked. */
   readonly signedBy?: readonly string[];
+  /** True when the repository was verified from the cache alone (see `TrustedRepository.offline`). */
+  readonly offline: boolean;
 }
 
 interface Hit {
@@ -84,17 +86,19 @@ export async function lookupTarget(
     });
   }
   const signedBy = opts.signers === undefined ? undefined : await checkSigners(repo, tag, hit.file, opts.signers);
-  const hashes: { sha256?: string; sha512?: string } = { sha256: toHex(sha256) };
+  const sha256Hex = toHex(sha256);
+  const hashes: { sha256?: string; sha512?: string } = { sha256: sha256Hex };
   if (hit.file.hashes.sha512 !== undefined) hashes.sha512 = toHex(hit.file.hashes.sha512);
   return {
     gun: repo.gun,
     tag,
-    digest: `sha256:${toHex(sha256)}`,
+    digest: `sha256:${sha256Hex}`,
     size: hit.file.length,
     role: hit.role,
     hashes,
     ...(hit.file.custom !== undefined ? { custom: hit.file.custom } : {}),
     ...(signedBy !== undefined ? { signedBy } : {}),
+    offline: repo.offline,
   };
 }
 

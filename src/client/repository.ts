@@ -29,7 +29,7 @@ export interface Repository {
   /** The verified metadata. */
   readonly trusted: TrustedRepository;
   /** Resolves a tag as `docker pull` does (see `lookupTarget`). */
-  lookup(tag: string, opts?: LookupOptions): Promise<LookupResult & { readonly offline: boolean }>;
+  lookup(tag: string, opts?: LookupOptions): Promise<LookupResult>;
   /** Every target like `notary list` (see `listTargets`). */
   list(opts?: ListOptions): Promise<ListedTarget[]>;
   /** The data of `docker trust inspect` (see `inspectRepository`). */
@@ -79,7 +79,7 @@ export async function openRepository(options: OpenRepositoryOptions): Promise<Re
     gun: options.gun,
     offline: trusted.offline,
     trusted,
-    lookup: async (tag, opts) => ({ ...(await lookupTarget(trusted, tag, opts)), offline: trusted.offline }),
+    lookup: (tag, opts) => lookupTarget(trusted, tag, opts),
     list: (opts) => listTargets(trusted, opts),
     inspect: (opts) => inspectRepository(trusted, opts),
     close: async () => {

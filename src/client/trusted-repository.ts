@@ -49,6 +49,12 @@ export interface LoadAllVisitor {
   failed?(name: string, error: NotaryError): Promise<boolean> | boolean;
 }
 
+/** A targets file and the paths it may sign (see `TrustedRepository.resolve`). */
+export interface Resolved {
+  readonly targets: Targets;
+  readonly role: WalkRole;
+}
+
 const TOP: WalkRole = Object.freeze({ name: 'targets', paths: Object.freeze(['']) });
 
 /**
@@ -62,6 +68,8 @@ export class TrustedRepository {
   readonly #set: TrustedSet;
   readonly #load: DelegationLoader;
   readonly #pending = new Map<string, Promise<SignedMetadata<Targets> | undefined>>();
+  /** Successful `resolve` answers: the set only grows, so an answer once given stays true (lookups repeat them). */
+  readonly #resolved = new Map<string, Resolved | undefined>();
 
   constructor(set: TrustedSet, load: DelegationLoader, offline: boolean) {
     if (set.targets === undefined) throw new TypeError('the trusted set must have targets loaded');
@@ -110,7 +118,14 @@ export class TrustedRepository {
    * @throws NotaryError DELEGATION_INVALID (too deep), and anything the loader throws (DELEGATION_MISSING,
    *   EXPIRED, THRESHOLD_NOT_MET, HASH_MISMATCH, network codes…)
    */
-  async resolve(name: string): Promise<{ targets: Targets; role: WalkRole } | undefined> {
+  async resolve(name: string): Promise<Resolved | undefined> {
+    if (this.#resolved.has(name)) return this.#resolved.get(name);
+    const r = await this.#resolve(name);
+    this.#resolved.set(name, r);
+    return r;
+  }
+
+  async #resolve(name: string): Promise<Resolved | undefined> {
     if (name === 'targets') return { targets: this.targets, role: TOP };
     if (!name.startsWith('targets/')) return undefined;
     if (!withinDepthLimit(name)) {

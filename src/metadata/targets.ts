@@ -1,5 +1,6 @@
 // targets.json (and delegated `targets/...` files): the target map, validated in one cheap pass, read on demand.
 import { type JsonObject, type LazyObject, newJsonObject } from '../canonical/index.js';
+import { toHex } from '../encoding/hex.js';
 import { isDelegationName } from '../grammar/role-name.js';
 import { type DelegationRole, type Delegations, delegationsToJson, parseDelegations } from './delegations.js';
 import type { Envelope } from './envelope.js';
@@ -8,12 +9,25 @@ import { readObject } from './fields.js';
 import {
   type FileMeta,
   fileMetaToJson,
+  readCanonicalDigest,
   readCanonicalFileMeta,
   readFileMeta,
   type TargetFile,
   validateFileMeta,
 } from './file-meta.js';
 import { commonJson, MetadataBase } from './metadata-base.js';
+
+/** A target's name, hex sha256 and length (see `Targets.digests`). */
+export interface TargetDigest {
+  readonly name: string;
+  readonly sha256: string | undefined;
+  readonly length: number;
+}
+
+function digestOf(t: TargetFile): TargetDigest {
+  const h = t.hashes.sha256;
+  return { name: t.name, sha256: h === undefined ? undefined : toHex(h), length: t.length };
+}
 
 /** What a new targets file needs. */
 export interface TargetsInit {
@@ -42,6 +56,11 @@ export class Targets extends MetadataBase {
    * per-entry objects. Entries the matcher accepted are valid by construction; the others are validated here.
    */
   readonly #lazy: LazyObject | undefined;
+  /**
+   * Entries already decoded from `#lazy`, by name: a library user asking for the same tags again and again (an
+   * admission controller) pays the binary search and the base64 decode once per tag. Frozen, so sharing is safe.
+   */
+  #decoded: Map<string, TargetFile> | undefined;
 
   private constructor(json: JsonObject, role: string, canonical: Uint8Array | undefined, lazy?: LazyObject) {
     super(role, 'Targets', json, canonical);
@@ -110,8 +129,14 @@ export class Targets extends MetadataBase {
   getTarget(name: string): TargetFile | undefined {
     const lazy = this.#lazy;
     if (lazy !== undefined) {
+      const decoded = (this.#decoded ??= new Map());
+      const hit = decoded.get(name);
+      if (hit !== undefined) return hit;
       const i = lazy.indexOf(name);
-      return i < 0 ? undefined : this.#lazyTarget(lazy, i, name);
+      if (i < 0) return undefined;
+      const file = this.#lazyTarget(lazy, i, name);
+      decoded.set(name, file);
+      return file;
     }
     const targets = this.#targets as JsonObject;
     if (!Object.hasOwn(targets, name)) return undefined;
@@ -141,7 +166,29 @@ export class Targets extends MetadataBase {
     const slow = lazy.slowValue(i);
     const meta =
       slow === undefined ? readCanonicalFileMeta(lazy.text, lazy.valueStart(i)) : readFileMeta(slow as JsonObject);
-    return { name, ...meta };
+    Object.freeze(meta.hashes);
+    return Object.freeze({ name, ...meta });
+  }
+
+  /**
+   * Every target's name, hex sha256 (undefined when it has none) and length, in file order: what a listing needs,
+   * read straight from the file text for the usual entries (no sha512 decode, no FileMeta per entry).
+   */
+  *digests(): IterableIterator<TargetDigest> {
+    const lazy = this.#lazy;
+    if (lazy === undefined) {
+      for (const t of this.targets()) yield digestOf(t);
+      return;
+    }
+    for (let i = 0; i < lazy.size; i++) {
+      const slow = lazy.slowValue(i);
+      if (slow !== undefined) {
+        yield digestOf(this.#lazyTarget(lazy, i, lazy.keyAt(i)));
+        continue;
+      }
+      const d = readCanonicalDigest(lazy.text, lazy.valueStart(i));
+      yield { name: lazy.keyAt(i), sha256: d.sha256, length: d.length };
+    }
   }
 
   /** The delegated role `name` listed in this file, or undefined. */
