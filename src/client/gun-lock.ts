@@ -1,5 +1,4 @@
 // One updater or publisher per GUN at a time, across processes: a lock file in the trust dir, stale-safe.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -31,10 +30,20 @@ export interface GunLockOptions {
   readonly staleMs?: number | undefined;
   /** Run `fn` without the lock when the lock file cannot be created (a read-only trust dir; for readers only). */
   readonly optional?: boolean | undefined;
+  /**
+   * The lock the caller already holds (the handle its own `withGunLock` passed it): when it is this GUN's and still
+   * held, `fn` runs straight through. Re-entrancy is explicit: an ambient async context (AsyncLocalStorage) would
+   * switch on promise hooks for the whole process and slow every later `await` (a library's lookups).
+   */
+  readonly holding?: GunLock | undefined;
 }
 
-/** Lock paths this async call chain holds: a nested `withGunLock` on one of them runs straight through. */
-const held = new AsyncLocalStorage<ReadonlySet<string>>();
+/** A held lock, handed to the function that runs under it so that nested work can say it runs inside. */
+export interface GunLock {
+  readonly path: string;
+  /** False once released. */
+  readonly held: boolean;
+}
 
 /** `<trustDir>/tuf/<gun>/.lock`, beside the GUN's `metadata/` and `changelist/`. */
 export function gunLockPath(trustDir: string, gun: string): string {
@@ -45,7 +54,8 @@ export function gunLockPath(trustDir: string, gun: string): string {
 /**
  * Runs `fn` holding the lock of `gun` in `trustDir`: one update or publish per GUN at a time, in this process and
  * across processes (the metadata cache's rollback floors, and a first `sign` creating root and targets keys, need
- * it). Re-entrant within one async call chain (a publish runs an update inside its own lock).
+ * it). Re-entrant through `options.holding` (a publish runs an update inside its own lock and hands it the handle); `fn`
+ * gets the handle, or undefined when an `optional` lock could not be taken.
  *
  * The lock is a file created with O_EXCL holding `{pid, host, token}`. A holder touches it every `staleMs / 4`; a
  * waiter takes it over when its owner is a dead process on this host, or when it was not touched for `staleMs`
@@ -57,22 +67,24 @@ export function gunLockPath(trustDir: string, gun: string): string {
 export async function withGunLock<T>(
   trustDir: string,
   gun: string,
-  fn: () => Promise<T>,
+  fn: (lock: GunLock | undefined) => Promise<T>,
   options: GunLockOptions = {},
 ): Promise<T> {
   const path = gunLockPath(trustDir, gun);
-  const mine = held.getStore();
-  if (mine?.has(path)) return fn();
+  const outer = options.holding;
+  if (outer !== undefined && outer.held && outer.path === path) return fn(outer);
   let release: () => void;
   try {
     release = await acquire(path, gun, options);
   } catch (e) {
-    if (options.optional === true && isNotaryError(e, 'IO')) return fn();
+    if (options.optional === true && isNotaryError(e, 'IO')) return fn(undefined);
     throw e;
   }
+  const lock = { path, held: true };
   try {
-    return await held.run(new Set([...(mine ?? []), path]), fn);
+    return await fn(lock);
   } finally {
+    lock.held = false;
     release();
   }
 }

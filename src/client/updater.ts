@@ -7,7 +7,7 @@ import { toHex } from '../encoding/hex.js';
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
-import { withGunLock } from './gun-lock.js';
+import { type GunLock, withGunLock } from './gun-lock.js';
 import { createPinChecker } from './trust-pinning.js';
 import { TrustedRepository } from './trusted-repository.js';
 import { TrustedSet } from './trusted-set.js';
@@ -55,6 +55,8 @@ export interface UpdaterOptions {
   readonly readFile?: ((path: string) => Uint8Array) | undefined;
   /** Told after an update that trusted a first root nothing pinned (TOFU), before it returns. */
   readonly onFirstUse?: ((info: FirstUse) => void) | undefined;
+  /** The GUN's lock when the caller already holds it (a publish updating first): the update does not lock again. */
+  readonly holding?: GunLock | undefined;
 }
 
 /** One update's context: whether it may fetch. */
@@ -110,7 +112,10 @@ export class Updater {
    */
   #locked<T>(fn: () => Promise<T>): Promise<T> {
     const cache = this.#o.cache;
-    return withGunLock(cache.trustDir, this.gun, fn, { optional: this.#o.offline === true });
+    return withGunLock(cache.trustDir, this.gun, () => fn(), {
+      optional: this.#o.offline === true,
+      holding: this.#o.holding,
+    });
   }
 
   async #update(): Promise<TrustedRepository> {

@@ -1,7 +1,7 @@
 // Options every signer operation takes, and the per-call context they resolve to (store, remote, cache, clock).
 
 import { MetadataCache } from '../client/cache.js';
-import { withGunLock } from '../client/gun-lock.js';
+import { type GunLock, withGunLock } from '../client/gun-lock.js';
 import {
   type ConnectionOptions,
   mergePinning,
@@ -47,6 +47,8 @@ export interface SignerContext {
   readonly trustPinning: TrustPinning;
   /** The instant of this operation (one clock reading per call, like one `time.Now()` per Notary command). */
   readonly now: Date;
+  /** The GUN's lock while `withContext` holds it (updates inside the context pass it on instead of locking again). */
+  readonly lock: { current: GunLock | undefined };
   /** Closes what the context opened (the remote's own Agent). */
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function openContext(gun: string, options: CommonOptions): Promise<
     cache: new MetadataCache(trustDir, gun),
     changelist: new FileChangelist(changelistDir(trustDir, gun)),
     now: resolveNow(options.now),
+    lock: { current: undefined },
     trustPinning:
       conn?.trustPinning ??
       options.trustPinning ??
@@ -115,7 +118,14 @@ export async function withContext<T>(
 ): Promise<T> {
   const ctx = await openContext(gun, options);
   try {
-    return await withGunLock(ctx.trustDir, gun, () => fn(ctx));
+    return await withGunLock(ctx.trustDir, gun, async (lock) => {
+      ctx.lock.current = lock;
+      try {
+        return await fn(ctx);
+      } finally {
+        ctx.lock.current = undefined;
+      }
+    });
   } finally {
     await ctx.close();
   }

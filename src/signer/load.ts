@@ -59,6 +59,7 @@ export async function loadForWrite(ctx: SignerContext, options: LoadForWriteOpti
     now: () => ctx.now,
     trustPinning: ctx.trustPinning,
     ...(ctx.options.onFirstUse ? { onFirstUse: ctx.options.onFirstUse } : {}),
+    holding: ctx.lock.current,
   });
   const repo = await updater.update();
   const targets = new Map<string, LoadedTargets>();

@@ -42,14 +42,49 @@ describe('withGunLock', () => {
     expect(readdirSync(dirname(gunLockPath(dir, GUN)))).toEqual([]);
   });
 
-  it('other GUNs are not blocked, and a nested call in the same chain runs straight through', async () => {
+  it('other GUNs are not blocked, and a nested call handed the held lock runs straight through', async () => {
     const dir = tempDir('nt-lock-');
-    const out = await withGunLock(dir, GUN, async () => {
-      const other = await withGunLock(dir, `${GUN}2`, async () => 'other', { waitMs: 200 });
-      const nested = await withGunLock(dir, GUN, async () => 'nested', { waitMs: 200 });
+    const out = await withGunLock(dir, GUN, async (lock) => {
+      const other = await withGunLock(dir, `${GUN}2`, async () => 'other', { waitMs: 200, holding: lock });
+      const nested = await withGunLock(dir, GUN, async (inner) => (inner === lock ? 'nested' : 'new lock'), {
+        waitMs: 200,
+        holding: lock,
+      });
       return `${other}/${nested}`;
     });
     expect(out).toBe('other/nested');
+  });
+
+  it('a nested call that does not say it holds the lock waits like any other (LOCKED after its wait)', async () => {
+    const dir = tempDir('nt-lock-');
+    let code: unknown;
+    await withGunLock(dir, GUN, async () => {
+      try {
+        await withGunLock(dir, GUN, async () => 'nested', { waitMs: 150 });
+      } catch (e) {
+        code = (e as { code?: unknown }).code;
+      }
+    });
+    expect(code).toBe('LOCKED');
+  });
+
+  it('a released handle no longer lets a call through', async () => {
+    const dir = tempDir('nt-lock-');
+    let kept: Parameters<Parameters<typeof withGunLock>[2]>[0];
+    await withGunLock(dir, GUN, async (lock) => {
+      kept = lock;
+    });
+    expect(kept?.held).toBe(false);
+    const other = withGunLock(dir, GUN, async () => sleep(100));
+    let code: unknown;
+    await sleep(20);
+    try {
+      await withGunLock(dir, GUN, async () => 'x', { waitMs: 30, holding: kept });
+    } catch (e) {
+      code = (e as { code?: unknown }).code;
+    }
+    await other;
+    expect(code).toBe('LOCKED');
   });
 
   it('releases the lock when fn throws', async () => {
