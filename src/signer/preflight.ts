@@ -71,8 +71,11 @@ export async function preflight(
   checks: readonly PreflightCheck[] = [],
 ): Promise<void> {
   const cand = candidateOf(loaded, state, update);
-  await asClient(ctx, 'first-use', cand, loaded, undefined, checks);
-  if (!loaded.initialPublish) await asClient(ctx, 'previous-state', cand, loaded, priorsOf(loaded), checks);
+  // Both clients see the same files, so `checks` (per-tag lookups, the costly part for many tags) run once, on the
+  // last client.
+  const previous = !loaded.initialPublish;
+  await asClient(ctx, 'first-use', cand, loaded, undefined, previous ? [] : checks);
+  if (previous) await asClient(ctx, 'previous-state', cand, loaded, priorsOf(loaded), checks);
 }
 
 async function asClient(
