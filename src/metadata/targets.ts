@@ -129,7 +129,8 @@ export class Targets extends MetadataBase {
   getTarget(name: string): TargetFile | undefined {
     const lazy = this.#lazy;
     if (lazy !== undefined) {
-      const decoded = (this.#decoded ??= new Map());
+      this.#decoded ??= new Map();
+      const decoded = this.#decoded;
       const hit = decoded.get(name);
       if (hit !== undefined) return hit;
       const i = lazy.indexOf(name);
