@@ -85,7 +85,17 @@ export function resolveTrustDir(
   o: { trustDir?: string | undefined; config?: ClientConfig | undefined; env?: ConnectionOptions['env'] } = {},
 ): string {
   const env = o.env ?? process.env;
-  return resolve(o.trustDir ?? o.config?.trustDir ?? join(dockerConfigDir(env), 'trust'));
+  const given = o.trustDir === undefined ? undefined : expandHome(o.trustDir, env);
+  return resolve(given ?? o.config?.trustDir ?? join(dockerConfigDir(env), 'trust'));
+}
+
+/**
+ * A leading `~` or `~/` means the home directory, as the Go CLI reads `-d`: `-d "~/.docker/trust"` quoted (so the
+ * shell did not expand it) must not create a directory named `~`. `~user` is left alone.
+ */
+function expandHome(path: string, env: Readonly<Record<string, string | undefined>>): string {
+  if (path !== '~' && !path.startsWith('~/')) return path;
+  return join(env['HOME'] || homedir(), path.slice(1));
 }
 
 function proxyFromEnv(env: Readonly<Record<string, string | undefined>>): TransportOptions['proxy'] {

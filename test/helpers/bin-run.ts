@@ -17,6 +17,8 @@ export interface BinOptions {
   env?: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /** Working directory (default the repository root). */
+  cwd?: string;
 }
 
 /** A minimal environment (PATH, a fresh HOME) plus `opts.env`; never the test runner's own NOTARY_* variables. */
@@ -27,7 +29,11 @@ export function binEnv(extra: Record<string, string> = {}): Record<string, strin
 /** Runs `notary-ts ARGS`; resolves with status, signal and both outputs (killed after `timeoutMs`, default 60 s). */
 export function runBin(args: string[], opts: BinOptions = {}): Promise<BinResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: binEnv(opts.env), stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: binEnv(opts.env),
+      stdio: 'pipe',
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
