@@ -41,6 +41,9 @@ export interface BootstrapOptions extends TrustedSetOptions {
   readonly allowExpired: boolean;
 }
 
+/** Most root versions one update will walk (python-tuf's default bound on `N.root.json` downloads). */
+export const MAX_ROOT_ROTATIONS = 256;
+
 /** Optional previously trusted copy of a role (the cache): a floor for rollback and the reference for forks. */
 export type Prior = Uint8Array | undefined;
 
@@ -153,6 +156,41 @@ export class TrustedSet {
     }
     this.#root = file;
     return file;
+  }
+
+  /**
+   * §5.3 where a root walk goes, from the server's current `root.json` (the caller fetches it; nothing is loaded
+   * here). Returns undefined when it is the trusted root itself (which must then be unexpired, 5.3.10), else the
+   * newest version: the caller loads `N.root.json` for N = trusted+1 … newest−1 with `updateRoot`, then `latest`.
+   * A lower version is a rollback (5.3.5); the trusted version with other bytes a fork (stricter than Notary); a
+   * jump of more than MAX_ROOT_ROTATIONS is refused before any download (a root claiming version 2^31 must not
+   * cost 2^31 requests). Signatures are checked step by step by `updateRoot`.
+   * @throws NotaryError ROLLBACK, FORK, ROOT_ROTATION_FAILED, EXPIRED, INVALID_JSON, INVALID_METADATA
+   */
+  planRootWalk(latest: Uint8Array): number | undefined {
+    if (this.#timestamp !== undefined) throw new TypeError('root can only be updated before the timestamp is loaded');
+    const trusted = this.#root.signed.version;
+    const newest = parseRoot(latest).signed.version;
+    if (newest < trusted) {
+      throw notaryError('ROLLBACK', `server root version ${newest} is lower than trusted version ${trusted}`, {
+        details: { role: 'root', version: newest, trustedVersion: trusted },
+      });
+    }
+    if (newest === trusted) {
+      if (!bytesEqual(latest, this.#root.raw)) {
+        throw notaryError('FORK', `server root version ${newest} differs from the trusted root with that version`, {
+          details: { role: 'root', version: newest },
+        });
+      }
+      this.checkRootFresh();
+      return undefined;
+    }
+    if (newest - trusted > MAX_ROOT_ROTATIONS) {
+      throw notaryError('ROOT_ROTATION_FAILED', `root jumps from version ${trusted} to ${newest}`, {
+        details: { role: 'root', version: newest, trustedVersion: trusted, limit: MAX_ROOT_ROTATIONS },
+      });
+    }
+    return newest;
   }
 
   /** §5.3.10: the final root of an update must not be expired. @throws NotaryError EXPIRED */

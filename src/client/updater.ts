@@ -5,7 +5,7 @@ import type { FirstUse } from '../connection/pinning.js';
 import { bytesEqual } from '../encoding/bytes.js';
 import { toHex } from '../encoding/hex.js';
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
-import { type FileMeta, parseRoot, type SignedMetadata, type Targets, type Timestamp } from '../metadata/index.js';
+import type { FileMeta, SignedMetadata, Targets, Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
 import { type GunLock, withGunLock } from './gun-lock.js';
 import { createPinChecker } from './trust-pinning.js';
@@ -22,8 +22,7 @@ export const TIMESTAMP_MAX_BYTES = 1 << 20;
  * and parse before any signature is checked.
  */
 export const ROOT_MAX_BYTES = 10 << 20;
-/** Most root versions one update will walk (python-tuf's default bound on `N.root.json` downloads). */
-export const MAX_ROOT_ROTATIONS = 256;
+export { MAX_ROOT_ROTATIONS } from './trusted-set.js';
 
 /** The one thing the updater needs from a remote: Notary's metadata GET (NotaryRemote fits). */
 export interface RoleFetcher {
@@ -228,27 +227,9 @@ export class Updater {
   async #rotateRoot(set: TrustedSet): Promise<boolean> {
     const remote = this.#remote();
     const latest = await remote.getRole('root', { maxBytes: ROOT_MAX_BYTES });
+    const newest = set.planRootWalk(latest);
+    if (newest === undefined) return false;
     const trusted = set.root.signed.version;
-    const newest = parseRoot(latest).signed.version;
-    if (newest < trusted) {
-      throw notaryError('ROLLBACK', `server root version ${newest} is lower than trusted version ${trusted}`, {
-        details: { role: 'root', version: newest, trustedVersion: trusted },
-      });
-    }
-    if (newest === trusted) {
-      if (!bytesEqual(latest, set.root.raw)) {
-        throw notaryError('FORK', `server root version ${newest} differs from the trusted root with that version`, {
-          details: { role: 'root', version: newest },
-        });
-      }
-      set.checkRootFresh();
-      return false;
-    }
-    if (newest - trusted > MAX_ROOT_ROTATIONS) {
-      throw notaryError('ROOT_ROTATION_FAILED', `root jumps from version ${trusted} to ${newest}`, {
-        details: { role: 'root', version: newest, trustedVersion: trusted, limit: MAX_ROOT_ROTATIONS },
-      });
-    }
     for (let v = trusted + 1; v < newest; v++) {
       set.updateRoot(await remote.getRole('root', { version: v, maxBytes: ROOT_MAX_BYTES }));
     }

@@ -1,6 +1,6 @@
 // The pure trusted set against the in-memory simulator: every check ends in its error code.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createPinChecker, TrustedSet } from '../../../src/client/index.js';
+import { createPinChecker, MAX_ROOT_ROTATIONS, TrustedSet } from '../../../src/client/index.js';
 import { isNotaryError, type NotaryErrorCode } from '../../../src/errors.js';
 import { parseRoot, tufKeyId } from '../../../src/metadata/index.js';
 import { RepoSimulator, tamper } from '../../helpers/repo-simulator.js';
@@ -337,6 +337,49 @@ describe('5.5 snapshot', () => {
       return undefined;
     })();
     expect(isNotaryError(e, 'HASH_MISMATCH') && e.details['role']).toBe('root');
+  });
+});
+
+describe('5.3 root walk plan (planRootWalk: pure, before any N.root.json is fetched)', () => {
+  it('the trusted root itself: nothing to walk; a newer one: its version', () => {
+    const set = boot();
+    expect(set.planRootWalk(sim.file('root'))).toBeUndefined();
+    sim.rotateRoot();
+    sim.rotateRoot();
+    expect(set.planRootWalk(sim.file('root'))).toBe(3);
+  });
+
+  it('an older root is ROLLBACK, the same version with other bytes FORK, an expired trusted root EXPIRED', () => {
+    const v1 = sim.file('root');
+    sim.lifetimes.root = 60;
+    sim.rotateRoot();
+    const v2 = sim.file('root');
+    const set = TrustedSet.bootstrap(v2, { gun: sim.gun, now: sim.now, allowExpired: false });
+    expect(code(() => set.planRootWalk(v1))).toBe('ROLLBACK');
+    sim.rootVersion = 1;
+    expect(code(() => set.planRootWalk(sim.rotateRoot()))).toBe('FORK');
+    const late = TrustedSet.bootstrap(v2, {
+      gun: sim.gun,
+      now: new Date(sim.now.getTime() + 61_000),
+      allowExpired: true,
+    });
+    expect(code(() => late.planRootWalk(v2))).toBe('EXPIRED');
+  });
+
+  it(`a jump of more than MAX_ROOT_ROTATIONS (${MAX_ROOT_ROTATIONS}) is ROOT_ROTATION_FAILED; exactly that many is planned`, () => {
+    const set = boot();
+    sim.rootVersion = MAX_ROOT_ROTATIONS;
+    expect(set.planRootWalk(sim.rotateRoot())).toBe(1 + MAX_ROOT_ROTATIONS);
+    sim.rootVersion = 2 ** 31 - 1;
+    expect(code(() => set.planRootWalk(sim.rotateRoot()))).toBe('ROOT_ROTATION_FAILED');
+    sim.rootVersion = 1 + MAX_ROOT_ROTATIONS;
+    expect(code(() => set.planRootWalk(sim.rotateRoot()))).toBe('ROOT_ROTATION_FAILED');
+  });
+
+  it('is refused once the timestamp is loaded (programming error)', () => {
+    const set = boot();
+    set.updateTimestamp(sim.file('timestamp'));
+    expect(() => set.planRootWalk(sim.file('root'))).toThrow(TypeError);
   });
 });
 
