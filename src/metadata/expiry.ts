@@ -103,9 +103,13 @@ export function expiryAfter(now: Instant, seconds: number): Expiry {
   return expiryFromEpochNs(toEpochNs(now) + BigInt(seconds) * NS_PER_S);
 }
 
-/** Go's `signed.IsExpired`: `expires` strictly before `now` (an expiry equal to now is still valid). */
+/**
+ * The verifier's rule (client/trusted-set): metadata whose `expires` is at or before `now` is expired, to the
+ * nanosecond. Go's `signed.IsExpired` (`expires.Before(now)`) is one instant laxer: an expiry equal to now is
+ * still valid there. Every public and internal check uses this one rule.
+ */
 export function isExpired(expiry: Expiry, now: Instant): boolean {
-  return expiry.epochNs < toEpochNs(now);
+  return expiry.epochNs <= toEpochNs(now);
 }
 
 const DAY_S = 86_400;
