@@ -32,6 +32,8 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${report}.html` },
   jsonReporter: { fileName: `reports/mutation/${report}.json` },
+  // Not copied into the sandbox: scratch space (other runs' sandboxes live in .tmp) and build output.
+  ignorePatterns: ['/.tmp', '/dist', '/bench/out'],
   tempDirName: `.tmp/stryker-${report}`,
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 85, break: null },

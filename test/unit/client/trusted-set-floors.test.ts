@@ -160,3 +160,52 @@ describe('delegation floor', () => {
     expect(set.delegations.get(NAME)?.signed.version).toBe(1);
   });
 });
+
+describe('each role loads once (a second load is a programming error, not a second floor)', () => {
+  it('snapshot, targets and a delegation refuse a second load', () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('r', 'x', 'targets/releases');
+    sim.publish();
+    const set = throughTargets();
+    expect(() => set.updateSnapshot(sim.file('snapshot'))).toThrow(TypeError);
+    expect(() => set.updateTargets(sim.file('targets'))).toThrow(TypeError);
+    set.updateDelegation('targets/releases', sim.file('targets/releases'));
+    expect(() => set.updateDelegation('targets/releases', sim.file('targets/releases'))).toThrow(TypeError);
+    expect(() => set.restart().updateDelegation('targets/releases', sim.file('targets/releases'))).toThrow(TypeError);
+  });
+});
+
+describe('root versions on rotation (details name both versions)', () => {
+  it('a replayed root is ROLLBACK, a skipped version ROOT_ROTATION_FAILED (version-gap)', () => {
+    sim.rotateRoot();
+    sim.rotateRoot();
+    const set = TrustedSet.bootstrap(sim.byVersion.get('2.root') as Uint8Array, {
+      gun: sim.gun,
+      now: NOW,
+      allowExpired: false,
+    });
+    expect(outcome(() => set.updateRoot(sim.byVersion.get('2.root') as Uint8Array))).toEqual({
+      code: 'ROLLBACK',
+      details: { role: 'root', version: 2, trustedVersion: 2 },
+    });
+    const v1 = TrustedSet.bootstrap(sim.byVersion.get('1.root') as Uint8Array, {
+      gun: sim.gun,
+      now: NOW,
+      allowExpired: false,
+    });
+    expect(outcome(() => v1.updateRoot(sim.file('root')))).toEqual({
+      code: 'ROOT_ROTATION_FAILED',
+      details: { role: 'root', version: 3, trustedVersion: 1, reason: 'version-gap' },
+    });
+  });
+
+  it('a parent that does not delegate the role: DELEGATION_INVALID naming both', () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('r', 'x', 'targets/releases');
+    sim.publish();
+    expect(outcome(() => throughTargets().updateDelegation('targets/other', sim.file('targets/releases')))).toEqual({
+      code: 'DELEGATION_INVALID',
+      details: { role: 'targets/other', parent: 'targets', reason: 'not-delegated' },
+    });
+  });
+});
