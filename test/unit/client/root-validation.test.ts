@@ -130,8 +130,7 @@ describe('x509 delegation keys (Notary GetDelegationRole)', () => {
   const NAME = 'targets/releases';
 
   /** Delegates NAME to one key listed as `listed`, signs one target into it; returns the loaded outcome. */
-  function loadWith(listed: (k: PrivateKey) => PrivateKey['publicKey']) {
-    const k = generateKey('ecdsa');
+  function loadWith(listed: (k: PrivateKey) => PrivateKey['publicKey'], k: PrivateKey = generateKey('ecdsa')) {
     const key: PrivateKey = { ...k, publicKey: listed(k) };
     sim.addDelegation(NAME, { keys: [key] });
     sim.addTarget('r', 'x', NAME);
@@ -143,7 +142,7 @@ describe('x509 delegation keys (Notary GetDelegationRole)', () => {
     return outcome(() => set.updateDelegation(NAME, sim.file(NAME)));
   }
 
-  const certOf = (k: PrivateKey, sigAlg: 'ecdsa-sha256' | 'ecdsa-sha1') =>
+  const certOf = (k: PrivateKey, sigAlg: 'ecdsa-sha256' | 'ecdsa-sha1' | 'rsa-sha1') =>
     new TextEncoder().encode(
       encodePem(
         'CERTIFICATE',
@@ -161,5 +160,33 @@ describe('x509 delegation keys (Notary GetDelegationRole)', () => {
     expect(r.details).toMatchObject({ role: NAME });
     expect(typeof r.details?.['keyId']).toBe('string');
     expect(r.details?.['reason']).toBeTruthy();
+  });
+
+  it('an RSA certificate is checked too (SHA-1: DELEGATION_INVALID)', () => {
+    const pkcs8 = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'der',
+    });
+    const rsa = privateKeyFromPkcs8(new Uint8Array(pkcs8));
+    expect(loadWith((k) => ({ type: 'rsa-x509', public: certOf(k, 'rsa-sha1') }), rsa).code).toBe('DELEGATION_INVALID');
+  });
+
+  it('an x509 key whose PEM holds no certificate is skipped, not fatal: its signature just does not count', () => {
+    const good = generateKey('ecdsa');
+    const junk: PrivateKey = {
+      ...generateKey('ecdsa'),
+      publicKey: { type: 'ecdsa-x509', public: new Uint8Array([0x2d]) },
+    };
+    sim.addDelegation(NAME, { keys: [good, junk], threshold: 1 });
+    sim.publish();
+    sim.addTarget('r', 'x', NAME);
+    const spec = sim.role('targets').delegations[0]!;
+    spec.keys = [good]; // only the usable key signs
+    sim.publish();
+    const set = boot();
+    set.updateTimestamp(sim.file('timestamp'));
+    set.updateSnapshot(sim.file('snapshot'));
+    set.updateTargets(sim.file('targets'));
+    expect(outcome(() => set.updateDelegation(NAME, sim.file(NAME))).code).toBe('ok');
   });
 });
