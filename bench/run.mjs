@@ -114,7 +114,7 @@ function which(bin) {
 }
 
 async function oursCommands() {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.cjs'))) {
     notes.push('dist/ is missing (run `npm run build`): notary-ts columns are n/a');
     return new Set();
   }

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // Thin launcher for the bundled CLI (`npm run build` makes dist/cli; no TypeScript runtime is needed).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { Script, constants as vmConstants } from 'node:vm';
 
 // undici parses HTTP with a WebAssembly build of llhttp. V8 would compile it a second time in the background with
 // its optimising tier, and the process cannot exit until that finishes: ~130 ms of CPU for a CLI run that makes a
@@ -28,9 +34,126 @@ function flushed(stream) {
   });
 }
 
-const { main, useAgentModule } = await import('../dist/cli/main.js');
+// V8 code cache (SPEC §9 "Start-up"): the bundle is compiled through vm.Script with the cachedData a previous run
+// left in a per-user cache directory, keyed by node version, architecture and the bundle's hash; never in the
+// package directory, which may be read-only. A missing or rejected cache is (re)written, atomically, after the
+// command's output is flushed. Any failure to read or write it is ignored: the cache only ever saves time.
+// NOTARY_TS_NO_CODE_CACHE=1 turns it off.
+function cacheDirectory(env) {
+  if (env.NOTARY_TS_NO_CODE_CACHE && env.NOTARY_TS_NO_CODE_CACHE !== '0') return null;
+  try {
+    const xdg = env.XDG_CACHE_HOME;
+    if (xdg && isAbsolute(xdg)) return join(xdg, 'notary-ts');
+    if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'notary-ts', 'Cache');
+    const home = homedir();
+    if (!home) return null;
+    return process.platform === 'darwin'
+      ? join(home, 'Library', 'Caches', 'notary-ts')
+      : join(home, '.cache', 'notary-ts');
+  } catch {
+    return null;
+  }
+}
+
+const cacheDir = cacheDirectory(process.env);
+const pendingWrites = [];
+
+/** Loads a CommonJS file as require() would, compiled with (and leaving behind) a V8 code cache. */
+function loadCached(filename) {
+  const source = readFileSync(filename, 'utf8');
+  const suffix = `-${basename(filename)}.v8`;
+  const cacheFile = cacheDir
+    ? join(
+        cacheDir,
+        `${process.version}-${process.arch}-${createHash('sha256').update(source).digest('hex').slice(0, 24)}${suffix}`,
+      )
+    : null;
+  let cachedData;
+  if (cacheFile) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {}
+  }
+  // The same wrapper as Node's own CommonJS loader, on the first line so that line numbers stay the file's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
+    filename,
+    cachedData,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const mod = new Module(filename, null);
+  mod.filename = filename;
+  mod.paths = Module._nodeModulePaths(dirname(filename));
+  script.runInThisContext().call(mod.exports, mod.exports, createRequire(filename), mod, filename, dirname(filename));
+  mod.loaded = true;
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+    // Made after the run, so that the functions this command compiled are in it too.
+    pendingWrites.push(() => writeCache(cacheFile, suffix, script.createCachedData()));
+  }
+  return mod.exports;
+}
+
+function writeCache(cacheFile, suffix, data) {
+  const tmp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, cacheFile);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    return;
+  }
+  // Caches of other builds or node versions are dead weight: drop them.
+  try {
+    for (const name of readdirSync(dirname(cacheFile))) {
+      if (name.endsWith(suffix) && name !== basename(cacheFile)) unlinkSync(join(dirname(cacheFile), name));
+    }
+  } catch {}
+}
+
+/**
+ * Serves `require(filename)` from the code cache too, but only when something first asks for it (the undici Agent
+ * is needed only by commands that talk to a server). A failure falls back to the ordinary loader.
+ */
+function cacheOnRequire(filename) {
+  const entry = new Module(filename, null);
+  entry.filename = filename;
+  entry.loaded = true;
+  let exports;
+  Object.defineProperty(entry, 'exports', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (exports === undefined) {
+        try {
+          exports = loadCached(filename);
+        } catch {
+          delete Module._cache[filename];
+          exports = createRequire(filename)(filename);
+        }
+      }
+      return exports;
+    },
+    set(value) {
+      exports = value;
+    },
+  });
+  Module._cache[filename] = entry;
+}
+
+const agentFile = fileURLToPath(new URL('../dist/cli/undici-agent.cjs', import.meta.url));
+const mainFile = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
+if (cacheDir) {
+  cacheOnRequire(agentFile);
+  // Node ≥ 22.1 caches whatever else is required (not on Node 20).
+  try {
+    Module.enableCompileCache?.(join(cacheDir, 'compile-cache'));
+  } catch {}
+}
+const { main, useAgentModule } = cacheDir ? loadCached(mainFile) : createRequire(import.meta.url)(mainFile);
 // A path, not URL.pathname: an install directory with spaces must not come out percent-encoded.
-useAgentModule(fileURLToPath(new URL('../dist/cli/undici-agent.cjs', import.meta.url)));
+useAgentModule(agentFile);
 const status = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -40,4 +163,5 @@ const status = await main(process.argv.slice(2), {
 // Wait until the output is flushed, however slow the reader, then exit at once rather than waiting for idle
 // keep-alive sockets and timers.
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+for (const write of pendingWrites) write();
 process.exit(status);

@@ -17,7 +17,7 @@ export interface BinResult {
 
 /** True once `npm run build` produced the bundle the launcher needs. */
 export function binBuilt(): boolean {
-  return existsSync(join(import.meta.dirname, '../../dist/cli/main.js'));
+  return existsSync(join(import.meta.dirname, '../../dist/cli/main.cjs'));
 }
 
 /**

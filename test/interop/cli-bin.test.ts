@@ -33,7 +33,7 @@ describeInterop('bin/notary-ts.js (bundled CLI)', () => {
   afterAll(async () => server?.stop());
 
   it('is built (npm run build makes dist/cli with the bundled undici Agent)', () => {
-    expect(existsSync(resolve('dist/cli/main.js'))).toBe(true);
+    expect(existsSync(resolve('dist/cli/main.cjs'))).toBe(true);
     expect(existsSync(resolve('dist/cli/undici-agent.cjs'))).toBe(true);
   });
 

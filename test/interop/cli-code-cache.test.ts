@@ -1,0 +1,149 @@
+// The launcher's V8 code cache (SPEC §9 "Start-up"), through the CLI binary against a real notary-server: it lives
+// in the per-user cache directory (never in the package), is reused while valid, and a corrupted, truncated or
+// unwritable cache is ignored and regenerated without changing what the command does. Needs `npm run build` first.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runBin } from '../helpers/bin-run.js';
+import { describeInterop, type NotaryServer, PASSPHRASE_ENV, startNotaryServer, tempDir } from '../helpers/notary.js';
+
+const GUN = 'example.com/codecache/app';
+const DIGEST = `sha256:${'cd'.repeat(32)}`;
+
+/** The cache files in `dir`, by the bundle file they belong to. */
+function cacheFiles(dir: string): { main: string[]; agent: string[]; all: string[] } {
+  let all: string[] = [];
+  try {
+    all = readdirSync(dir).filter((n) => n.endsWith('.v8'));
+  } catch {}
+  return {
+    main: all.filter((n) => n.endsWith('-main.cjs.v8')),
+    agent: all.filter((n) => n.endsWith('-undici-agent.cjs.v8')),
+    all,
+  };
+}
+
+describeInterop('launcher code cache (bin/notary-ts.js)', () => {
+  let server: NotaryServer;
+  /** What a first-use verify prints to stderr without any code cache: the cache must change none of it. */
+  let referenceStderr = '';
+  beforeAll(async () => {
+    server = await startNotaryServer();
+    const s = await runBin(
+      ['-s', server.url, '-d', tempDir('cc-signer'), 'sign', `${GUN}:v1`, '--digest', DIGEST, '--size', '9'],
+      {
+        env: { ...PASSPHRASE_ENV, NOTARY_TS_NO_CODE_CACHE: '1' },
+      },
+    );
+    expect(s.status, s.stderr).toBe(0);
+    const ref = await verify({ NOTARY_TS_NO_CODE_CACHE: '1' });
+    expect(ref.status, ref.stderr).toBe(0);
+    referenceStderr = ref.stderr;
+  });
+  afterAll(async () => server?.stop());
+
+  const verify = (env: Record<string, string>) =>
+    runBin(['-s', server.url, '-d', tempDir('cc-trust'), 'verify', `${GUN}:v1`], { env });
+
+  it('is written to ~/.cache/notary-ts (0600 in 0700), reused unchanged while valid, never in the package', async () => {
+    const home = tempDir('cc-home');
+    const dir = join(home, '.cache', 'notary-ts');
+    const v = await runBin(['version'], { env: { HOME: home } });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stderr).toBe('');
+    const after = cacheFiles(dir);
+    expect(after.main).toHaveLength(1);
+    expect(after.main[0]).toContain(`${process.version}-${process.arch}-`);
+    expect(after.agent).toHaveLength(0); // `version` never loads the HTTP agent
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const mainFile = join(dir, after.main[0] as string);
+    expect(statSync(mainFile).mode & 0o777).toBe(0o600);
+
+    const r = await verify({ HOME: home });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${DIGEST}\n`);
+    const withAgent = cacheFiles(dir);
+    expect(withAgent.agent).toHaveLength(1); // the first request loaded (and cached) the undici Agent
+    const before = readFileSync(mainFile);
+    const mtime = statSync(mainFile).mtimeMs;
+
+    const again = await verify({ HOME: home });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toBe(`${DIGEST}\n`);
+    expect(statSync(mainFile).mtimeMs).toBe(mtime); // accepted, so not rewritten
+    expect(readFileSync(mainFile).equals(before)).toBe(true);
+    expect(cacheFiles(dir).all).toHaveLength(2);
+    expect(cacheFiles(resolve('dist/cli')).all).toHaveLength(0);
+    expect(cacheFiles(resolve('bin')).all).toHaveLength(0);
+  });
+
+  it('XDG_CACHE_HOME wins over HOME', async () => {
+    const home = tempDir('cc-home');
+    const xdg = tempDir('cc-xdg');
+    const r = await runBin(['version'], { env: { HOME: home, XDG_CACHE_HOME: xdg } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(cacheFiles(join(xdg, 'notary-ts')).main).toHaveLength(1);
+    expect(cacheFiles(join(home, '.cache', 'notary-ts')).all).toHaveLength(0);
+  });
+
+  it('a corrupted or truncated cache is ignored and regenerated; caches of other builds are dropped', async () => {
+    const xdg = tempDir('cc-xdg');
+    const dir = join(xdg, 'notary-ts');
+    const first = await verify({ XDG_CACHE_HOME: xdg });
+    expect(first.status, first.stderr).toBe(0);
+    const { main, agent } = cacheFiles(dir);
+    expect(main).toHaveLength(1);
+    expect(agent).toHaveLength(1);
+    const mainFile = join(dir, main[0] as string);
+    const agentFile = join(dir, agent[0] as string);
+    const good = readFileSync(mainFile);
+
+    const garbage = Buffer.from('not a V8 code cache at all');
+    writeFileSync(mainFile, garbage);
+    writeFileSync(agentFile, good.subarray(0, 100)); // a cache for another file, truncated
+    const stale = join(dir, 'v0.0.0-x64-000000000000000000000000-main.cjs.v8');
+    writeFileSync(stale, garbage);
+    const r = await verify({ XDG_CACHE_HOME: xdg });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${DIGEST}\n`);
+    expect(r.stderr).toBe(referenceStderr);
+    const regenerated = readFileSync(mainFile);
+    expect(regenerated.length).toBeGreaterThan(garbage.length);
+    expect(regenerated.subarray(0, garbage.length).equals(garbage)).toBe(false);
+    expect(readFileSync(agentFile).length).toBeGreaterThan(100);
+    expect(cacheFiles(dir).all.sort()).toEqual([agent[0], main[0]].sort()); // the stale build's cache is gone
+
+    // An empty file and a cache of another bundle in the main file's place: same story.
+    for (const bad of [Buffer.alloc(0), readFileSync(agentFile)]) {
+      writeFileSync(mainFile, bad);
+      const again = await verify({ XDG_CACHE_HOME: xdg });
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toBe(`${DIGEST}\n`);
+      expect(readFileSync(mainFile).equals(bad)).toBe(false);
+    }
+  });
+
+  it('an unusable cache directory changes nothing; NOTARY_TS_NO_CODE_CACHE=1 writes nothing', async () => {
+    const xdg = tempDir('cc-xdg');
+    writeFileSync(join(xdg, 'notary-ts'), 'a file where the directory would be');
+    const r = await verify({ XDG_CACHE_HOME: xdg });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${DIGEST}\n`);
+    expect(r.stderr).toBe(referenceStderr);
+
+    const off = tempDir('cc-xdg');
+    const o = await verify({ XDG_CACHE_HOME: off, NOTARY_TS_NO_CODE_CACHE: '1' });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(`${DIGEST}\n`);
+    expect(readdirSync(off)).toEqual([]);
+
+    // A missing error code still maps to its exit status with the cache on and off.
+    for (const env of [{ XDG_CACHE_HOME: off }, { XDG_CACHE_HOME: off, NOTARY_TS_NO_CODE_CACHE: '1' }]) {
+      const missing = await runBin(['-s', server.url, '-d', tempDir('cc-trust'), 'verify', '--json', `${GUN}:nope`], {
+        env,
+      });
+      expect(missing.status).toBe(3);
+      expect(JSON.parse(missing.stderr)).toMatchObject({ ok: false, code: 'TARGET_NOT_FOUND' });
+    }
+  });
+});
