@@ -72,7 +72,7 @@ export async function withGunLock<T>(
 ): Promise<T> {
   const path = gunLockPath(trustDir, gun);
   const outer = options.holding;
-  if (outer !== undefined && outer.held && outer.path === path) return fn(outer);
+  if (outer?.held && outer.path === path) return fn(outer);
   let release: () => void;
   try {
     release = await acquire(path, gun, options);
