@@ -75,9 +75,16 @@ describe('withGunLock', () => {
       kept = lock;
     });
     expect(kept?.held).toBe(false);
-    const other = withGunLock(dir, GUN, async () => sleep(100));
+    let entered: () => void = () => {};
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    const other = withGunLock(dir, GUN, async () => {
+      entered();
+      await sleep(100);
+    });
     let code: unknown;
-    await sleep(20);
+    await inside; // the other holder has the lock now (no timing guess: the machine may be loaded)
     try {
       await withGunLock(dir, GUN, async () => 'x', { waitMs: 30, holding: kept });
     } catch (e) {
