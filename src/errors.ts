@@ -102,22 +102,55 @@ export function categoryOf(code: NotaryErrorCode): ErrorCategory {
 
 const BRAND = Symbol.for('notary-ts.NotaryError');
 
+/**
+ * The documented `details` fields of the codes programs most often branch on. Each field is optional because a
+ * code can be raised in more than one place, but where present it has this type (the throw sites are checked
+ * against it by the compiler); any other field may appear too. Codes not listed carry free-form details.
+ */
+export interface ErrorDetailsByCode {
+  TARGET_NOT_FOUND: { gun?: string; tag?: string; roles?: string[] };
+  ROLLBACK: { role?: string; version?: number; trustedVersion?: number };
+  FORK: { gun?: string; role?: string; version?: number };
+  EXPIRED: { role?: string; version?: number; expires?: string; now?: string };
+  THRESHOLD_NOT_MET: { role?: string; needed?: number; got?: number };
+  HASH_MISMATCH: { role?: string; path?: string; gun?: string };
+  LENGTH_MISMATCH: { role?: string; path?: string; gun?: string; expected?: number; actual?: number };
+  SIGNER_MISMATCH: { gun?: string; tag?: string; signer?: string; reason?: string; keyId?: string };
+  DELEGATION_MISSING: { gun?: string; role?: string; parent?: string };
+  LOCKED: { gun?: string; path?: string; waitedMs?: number };
+  PUBLISH_WOULD_FAIL_VERIFY: { gun?: string; client?: string; cause?: string; reason?: string; role?: string };
+  REVOKE_INCOMPLETE: { gun?: string; tag?: string; role?: string };
+  CHANGELIST_CORRUPT: { file?: string | null };
+  IMAGE_NOT_FOUND: { registry?: string; repository?: string; reference?: string };
+  REGISTRY_MISMATCH: {
+    reference?: string;
+    signed?: { digest: string; size: number };
+    registry?: { digest: string; size: number };
+  };
+}
+
+/** The `details` of an error with code `C`: its documented fields (see `ErrorDetailsByCode`), and any others. */
+export type ErrorDetails<C extends NotaryErrorCode = NotaryErrorCode> = (C extends keyof ErrorDetailsByCode
+  ? ErrorDetailsByCode[C]
+  : unknown) &
+  Record<string, unknown>;
+
 export interface NotaryErrorOptions {
   details?: Record<string, unknown>;
   cause?: unknown;
 }
 
 /** The one error class: `code` is stable, `message` is for people, `details` for programs. */
-export class NotaryError extends Error {
-  readonly code: NotaryErrorCode;
-  readonly details: Record<string, unknown>;
+export class NotaryError<C extends NotaryErrorCode = NotaryErrorCode> extends Error {
+  readonly code: C;
+  readonly details: ErrorDetails<C>;
   readonly [BRAND] = true;
 
-  constructor(code: NotaryErrorCode, message: string, options: NotaryErrorOptions = {}) {
+  constructor(code: C, message: string, options: NotaryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NotaryError';
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = (options.details ?? {}) as ErrorDetails<C>;
   }
 
   /** The code's category (see `ErrorCategory`). */
@@ -130,13 +163,23 @@ export class NotaryError extends Error {
   }
 }
 
-/** Brand check that survives duplicate installs of the package. */
-export function isNotaryError(e: unknown, code?: NotaryErrorCode): e is NotaryError {
+/**
+ * Brand check that survives duplicate installs of the package. With a code, it narrows `details` to that code's
+ * documented fields: `if (isNotaryError(e, 'ROLLBACK')) e.details.trustedVersion` is `number | undefined`.
+ */
+export function isNotaryError<C extends NotaryErrorCode = NotaryErrorCode>(e: unknown, code?: C): e is NotaryError<C> {
   const ok = typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
   return ok && (code === undefined || (e as NotaryError).code === code);
 }
 
-/** Shorthand used throughout: `throw notaryError('ROLLBACK', '...', { details })`. */
-export function notaryError(code: NotaryErrorCode, message: string, options?: NotaryErrorOptions): NotaryError {
+/**
+ * Shorthand used throughout: `throw notaryError('ROLLBACK', '...', { details })`. The details of a code listed in
+ * `ErrorDetailsByCode` are checked against it.
+ */
+export function notaryError<C extends NotaryErrorCode>(
+  code: C,
+  message: string,
+  options?: { details?: ErrorDetails<C>; cause?: unknown },
+): NotaryError<C> {
   return new NotaryError(code, message, options);
 }

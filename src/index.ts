@@ -87,6 +87,8 @@ export {
   categoryOf,
   ERROR_CODES,
   type ErrorCategory,
+  type ErrorDetails,
+  type ErrorDetailsByCode,
   isNotaryError,
   NotaryError,
   type NotaryErrorCode,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { EXIT_STATUS_BY_CATEGORY, exitStatusFor } from '../../src/cli/exit-status.js';
 import { categoryOf, ERROR_CODES, isNotaryError, NotaryError, notaryError } from '../../src/errors.js';
 
@@ -53,5 +53,27 @@ describe('CLI exit statuses (the only category → status map)', () => {
     expect(exitStatusFor('NETWORK')).toBe(4);
     expect(exitStatusFor('WRONG_PASSPHRASE')).toBe(5);
     expect(exitStatusFor('INTERNAL')).toBe(70);
+  });
+});
+
+describe('details typed per code', () => {
+  it("isNotaryError with a code narrows details to that code's documented fields", () => {
+    const e: unknown = notaryError('ROLLBACK', 'targets version 3 is lower than 5', {
+      details: { role: 'targets', version: 3, trustedVersion: 5 },
+    });
+    if (!isNotaryError(e, 'ROLLBACK')) throw new Error('not narrowed');
+    expectTypeOf(e.details.trustedVersion).toEqualTypeOf<number | undefined>();
+    expectTypeOf(e.details.role).toEqualTypeOf<string | undefined>();
+    expect(e.details.trustedVersion).toBe(5);
+    const m: unknown = notaryError('REGISTRY_MISMATCH', 'moved', {
+      details: { signed: { digest: 'sha256:aa', size: 1 }, registry: { digest: 'sha256:bb', size: 2 } },
+    });
+    if (!isNotaryError(m, 'REGISTRY_MISMATCH')) throw new Error('not narrowed');
+    expectTypeOf(m.details.registry).toEqualTypeOf<{ digest: string; size: number } | undefined>();
+    expect(m.details.registry?.digest).toBe('sha256:bb');
+    // A code without documented fields keeps free-form details.
+    const x = notaryError('IO', 'disk', { details: { path: '/x' } });
+    expectTypeOf(x.details).toMatchTypeOf<Record<string, unknown>>();
+    expect(x.details['path']).toBe('/x');
   });
 });
