@@ -74,8 +74,9 @@ function isTrustFailure(e: unknown): e is NotaryError {
  * Flow (Notary `bootstrapClient` + `tufClient.Update`, with the differences noted):
  * 1. Root: the cached root is the anchor (a corrupt one is fatal: CACHE_CORRUPT). Without one, `root.json` is
  *    fetched and trust pinning applies. An expired cached root is rotated from right away.
- * 2. Timestamp from the server, always. If it cannot be fetched the update fails with the remote's code (Notary
- *    falls back to the cached timestamp, which lets a network attacker freeze a client's view).
+ * 2. Timestamp from the server, always (on a cold start requested together with root.json, verified after it).
+ *    If it cannot be fetched the update fails with the remote's code (Notary falls back to the cached timestamp,
+ *    which lets a network attacker freeze a client's view).
  * 3. Snapshot, targets: from the cache when the bytes match their parent's hashes, else `role.<sha256>.json`
  *    capped at the length the parent gives.
  * 4. On a trust failure in 2–3: fetch `root.json`; if it is newer, walk `N.root.json` from trusted+1, then retry
@@ -126,6 +127,7 @@ export class Updater {
 
     let set: TrustedSet;
     let tofu = false;
+    let timestamp: Promise<Uint8Array> | undefined;
     if (cachedRoot !== undefined) {
       set = this.#cachedAnchor(cachedRoot, now);
       // Notary: an expired cached root only serves to verify a newer one.
@@ -133,7 +135,14 @@ export class Updater {
         await this.#rotateRoot(set);
       }
     } else {
-      const bytes = await this.#remote().getRole('root', { maxBytes: ROOT_MAX_BYTES });
+      // Cold start: which timestamp to fetch does not depend on the root, so both requests go out together (one
+      // round trip saved). Nothing changes in what is verified or in which order: the timestamp's bytes are looked
+      // at only once the root is bootstrapped and pinned, as if fetched afterwards; a root failure wins, and the
+      // timestamp's outcome is then dropped.
+      const rootBytes = this.#remote().getRole('root', { maxBytes: ROOT_MAX_BYTES });
+      timestamp = this.#remote().getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES });
+      timestamp.catch(() => {}); // awaited below, or dropped with the root's failure
+      const bytes = await rootBytes;
       const pin = createPinChecker(this.#o.trustPinning ?? emptyTrustPinning(), this.gun, {
         firstBootstrap: true,
         now,
@@ -145,7 +154,7 @@ export class Updater {
 
     let writes: CacheEntry[];
     try {
-      writes = await this.#updateTopLevel(set, run);
+      writes = await this.#updateTopLevel(set, run, timestamp);
     } catch (first) {
       if (!isTrustFailure(first)) throw first;
       // Notary's recovery: maybe the keys rotated and our root is stale. Fetch root.json and walk to it.
@@ -239,12 +248,12 @@ export class Updater {
   }
 
   /** Timestamp, snapshot, targets into `set`; returns the files to cache (those that differ from the cache). */
-  async #updateTopLevel(set: TrustedSet, run: Run): Promise<CacheEntry[]> {
+  async #updateTopLevel(set: TrustedSet, run: Run, fetched?: Promise<Uint8Array>): Promise<CacheEntry[]> {
     const remote = this.#remote();
     const writes: CacheEntry[] = [];
 
-    // Timestamp: always from the server, no fallback (see class doc).
-    const ts = await remote.getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES });
+    // Timestamp: always from the server, no fallback (see class doc); `fetched` when the cold start already asked.
+    const ts = await (fetched ?? remote.getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES }));
     const cachedTs = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES);
     set.updateTimestamp(ts, cachedTs);
     if (cachedTs === undefined || !bytesEqual(cachedTs, ts)) writes.push({ role: 'timestamp', bytes: ts });
