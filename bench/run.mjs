@@ -1,11 +1,12 @@
 // Benchmarks the notary-ts CLI against the Go `notary` CLI in the same run: start-up, verify (cold/warm), sign+publish.
 // Usage: `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--sizes 1,1000] [--sign-sizes 1000]
-// [--runs N] [--sign-runs N] [--no-verify] [--no-sign] [--profile] [--keep]`; see bench/README.md.
+// [--runs N] [--sign-runs N] [--no-verify] [--no-latency] [--latency-ms N] [--no-sign] [--profile] [--keep]`; see bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDelayProxy } from './lib/delay-proxy.mjs';
 import { findGnuTime, killActive, rmrf, runOk, runTimed, startNotaryServer } from './lib/proc.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { fmtMs, median, ratio, renderMarkdown, summarize, table } from './lib/report.mjs';
@@ -46,6 +47,8 @@ function parseOptions(argv, env) {
     signRuns: Number(value('sign-runs') ?? env.BENCH_SIGN_RUNS ?? 0) || 3,
     baselineRuns: quick ? 7 : 15,
     verify: !flag('no-verify'),
+    latency: !flag('no-latency'),
+    latencyMs: Number(value('latency-ms') ?? 50) || 50,
     sign: !flag('no-sign'),
     profile: flag('profile') || env.BENCH_PROFILE === '1',
     keep: flag('keep'),
@@ -243,6 +246,63 @@ async function verifyBench(has, nodeMs, results) {
         ...verifyTarget(n, o?.medianMs ?? null, r, nodeMs),
       });
     }
+  }
+}
+
+/**
+ * The one-target repository (made by verifyBench) again, through a proxy that holds every request `latencyMs`: what
+ * a real network's round trips cost each tool, cold and warm (a cold start overlaps root.json and timestamp.json,
+ * SPEC §9 "Overlapping requests"). Requests per run are counted at the proxy.
+ */
+async function latencyBench(has, results) {
+  const n = 1;
+  if (!opts.sizes.includes(n) || !has.has('verify')) return;
+  const gun = `bench.example/verify-${n}`;
+  const t = target(gun, n - 1);
+  const proxy = await startDelayProxy(server.port, opts.latencyMs);
+  const via = proxy.url;
+  const goCmd = (dir) => ['notary', ['-d', dir, '-s', via, 'lookup', gun, t.tag]];
+  const oursCmd = (dir) => [NODE, [CLI, '-s', via, '-d', dir, 'verify', `${gun}:${t.tag}`]];
+  const runs = opts.verifyRuns(n);
+  log(`verify ${n} over a ${opts.latencyMs} ms/request link: ${runs} runs × cold/warm × Go/ours`);
+  const s = { goCold: [], goWarm: [], tsCold: [], tsWarm: [] };
+  const requests = { goCold: 0, goWarm: 0, tsCold: 0, tsWarm: 0 };
+  const warm = { go: join(TMP, 'lat', 'go-warm'), ts: join(TMP, 'lat', 'ts-warm') };
+  try {
+    expectDigest('Go lookup over latency (warm-up)', (await timed(...goCmd(warm.go))).stdout, t.hex);
+    expectDigest('ours verify over latency (warm-up)', (await timed(...oursCmd(warm.ts))).stdout, t.hex);
+    const one = async (key, cmd, dir) => {
+      const before = proxy.stats.requests;
+      const r = await timed(...cmd(dir));
+      expectDigest(`${key} over latency`, r.stdout, t.hex);
+      s[key].push(r);
+      requests[key] = proxy.stats.requests - before;
+    };
+    for (let i = 0; i < runs; i++) {
+      await one('goCold', goCmd, join(TMP, 'lat', `go-${i}`));
+      await one('goWarm', goCmd, warm.go);
+      await one('tsCold', oursCmd, join(TMP, 'lat', `ts-${i}`));
+      await one('tsWarm', oursCmd, warm.ts);
+    }
+  } catch (e) {
+    if (!failures.includes(e.message)) failures.push(`latency bench: ${e.message}`);
+    return;
+  } finally {
+    await proxy.close();
+  }
+  for (const mode of ['cold', 'warm']) {
+    const g = summarize(mode === 'cold' ? s.goCold : s.goWarm);
+    const o = summarize(mode === 'cold' ? s.tsCold : s.tsWarm);
+    results.latency.push({
+      size: n,
+      mode,
+      delayMs: opts.latencyMs,
+      ours: o,
+      go: g,
+      ratio: ratio(o.medianMs, g.medianMs),
+      oursRequests: requests[mode === 'cold' ? 'tsCold' : 'tsWarm'],
+      goRequests: requests[mode === 'cold' ? 'goCold' : 'goWarm'],
+    });
   }
 }
 
@@ -479,6 +539,7 @@ async function main() {
     repos: [],
     verify: [],
     library: [],
+    latency: [],
     sign: [],
     startup: null,
     profiles: {},
@@ -493,6 +554,7 @@ async function main() {
   results.baseline = await baseline(has);
   const nodeMs = results.baseline[0].medianMs;
   if (opts.verify) await verifyBench(has, nodeMs, results);
+  if (opts.verify && opts.latency) await latencyBench(has, results);
   if (opts.sign) await signBench(has, results);
   if (opts.profile) await profiles(has, results);
 

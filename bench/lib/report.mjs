@@ -113,6 +113,26 @@ export function renderMarkdown(r) {
       ),
     );
   }
+  if (r.latency?.length) {
+    out.push('');
+    out.push(`## verify one tag over a slow link (every request held ${r.latency[0].delayMs} ms by a proxy)`);
+    out.push('');
+    out.push(
+      table(
+        ['targets', 'cache', 'ours ms', 'Go ms', 'ours/Go', 'ours requests', 'Go requests', 'runs'],
+        r.latency.map((l) => [
+          String(l.size),
+          l.mode,
+          fmtMs(l.ours?.medianMs),
+          fmtMs(l.go.medianMs),
+          fmtRatio(l.ratio),
+          String(l.oursRequests),
+          String(l.goRequests),
+          String(l.go.runs),
+        ]),
+      ),
+    );
+  }
   if (r.sign.length) {
     out.push('');
     out.push('## sign + publish N new tags: `notary-ts sign GUN --from FILE` vs `notary publish` (staging excluded)');
