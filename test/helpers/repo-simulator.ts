@@ -7,6 +7,7 @@ import {
   expiryAfter,
   type FileMeta,
   fileMetaFromBytes,
+  type HashAlgorithm,
   Root,
   type SigningKey,
   Snapshot,
@@ -114,6 +115,8 @@ export class RepoSimulator {
   readonly roles = new Map<string, SimRole>();
   /** Roles left out of the next snapshot. */
   readonly omitFromSnapshot = new Set<string>();
+  /** The hash algorithms the snapshot lists for a role (default sha256 and sha512), e.g. `['sha512']`. */
+  readonly snapshotHashes = new Map<string, HashAlgorithm[]>();
   /** Lifetime overrides (seconds) for the next signing of root/snapshot/timestamp. */
   readonly lifetimes: Partial<Record<'root' | 'snapshot' | 'timestamp', number>> = {};
 
@@ -271,7 +274,7 @@ export class RepoSimulator {
     const meta: [string, FileMeta][] = [];
     for (const [name, bytes] of this.current) {
       if (name === 'snapshot' || name === 'timestamp' || this.omitFromSnapshot.has(name)) continue;
-      meta.push([name, fileMetaFromBytes(bytes)]);
+      meta.push([name, fileMetaFromBytes(bytes, this.snapshotHashes.get(name))]);
     }
     this.snapshotVersion++;
     const sn = Snapshot.create({
