@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Thin launcher for the bundled CLI (`npm run build` makes dist/cli; no TypeScript runtime is needed).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { Script, constants as vmConstants } from 'node:vm';
+// Thin launcher for the bundled CLI (`npm run build` makes dist/cli; no TypeScript runtime is needed). CommonJS
+// (bin/package.json), not an ES module: an ESM entry costs Node 3-8 ms more to start (SPEC §9).
+const { createHash } = require('node:crypto');
+const { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const { basename, dirname, isAbsolute, join } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { Script, constants: vmConstants } = require('node:vm');
+
+const { createRequire } = Module;
 
 // undici parses HTTP with a WebAssembly build of llhttp. V8 would compile it a second time in the background with
 // its optimising tier, and the process cannot exit until that finishes: ~130 ms of CPU for a CLI run that makes a
@@ -142,8 +144,8 @@ function cacheOnRequire(filename) {
   Module._cache[filename] = entry;
 }
 
-const agentFile = fileURLToPath(new URL('../dist/cli/undici-agent.cjs', import.meta.url));
-const mainFile = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
+const agentFile = join(__dirname, '..', 'dist', 'cli', 'undici-agent.cjs');
+const mainFile = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 if (cacheDir) {
   cacheOnRequire(agentFile);
   // Node ≥ 22.1 caches whatever else is required (not on Node 20).
@@ -151,17 +153,21 @@ if (cacheDir) {
     Module.enableCompileCache?.(join(cacheDir, 'compile-cache'));
   } catch {}
 }
-const { main, useAgentModule } = cacheDir ? loadCached(mainFile) : createRequire(import.meta.url)(mainFile);
-// A path, not URL.pathname: an install directory with spaces must not come out percent-encoded.
-useAgentModule(agentFile);
-const status = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-});
-// Wait until the output is flushed, however slow the reader, then exit at once rather than waiting for idle
-// keep-alive sockets and timers.
-await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-for (const write of pendingWrites) write();
-process.exit(status);
+
+async function run() {
+  const { main, useAgentModule } = cacheDir ? loadCached(mainFile) : require(mainFile);
+  useAgentModule(agentFile);
+  const status = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+  });
+  // Wait until the output is flushed, however slow the reader, then exit at once rather than waiting for idle
+  // keep-alive sockets and timers.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  for (const write of pendingWrites) write();
+  process.exit(status);
+}
+
+run();
