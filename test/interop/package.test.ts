@@ -61,6 +61,7 @@ describeInterop('npm package: pack, global install, library import', () => {
     const entries = list.stdout.split('\n').filter(Boolean);
     expect(entries).toContain('package/LICENSE');
     expect(entries).toContain('package/bin/notary-ts.js');
+    expect(entries).toContain('package/bin/package.json'); // the launcher is CommonJS in an ESM package
     expect(entries).toContain('package/dist/cli/main.cjs');
     expect(entries).toContain('package/dist/cli/undici-agent.cjs');
     expect(entries).toContain('package/dist/src/index.js');
