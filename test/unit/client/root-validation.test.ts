@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TrustedSet } from '../../../src/client/index.js';
 import {
+  certificatePem,
   createRootCertificate,
   encodePem,
   generateKey,
@@ -15,7 +16,7 @@ import {
 import { isNotaryError } from '../../../src/errors.js';
 import { expiryAfter, Root, signMetadataWithKeys, tufKeyId } from '../../../src/metadata/index.js';
 import { RepoSimulator } from '../../helpers/repo-simulator.js';
-import { buildCert, leafSpec } from '../crypto/cert-builder.js';
+import { buildCert, leafSpec, testKey } from '../crypto/cert-builder.js';
 
 let sim: RepoSimulator;
 beforeEach(() => {
@@ -97,6 +98,38 @@ describe('rotation: the previous root certificates (step 2)', () => {
     sim.rootKeys = [next];
     const raw = sim.signRoot([shortLived, next]);
     expect(outcome(() => set.updateRoot(raw)).code).toBe('ok');
+    expect(set.root.signed.version).toBe(3);
+  });
+
+  it('a previous root key bundling leaf + intermediate is rebuilt with the intermediate (its listed key ID)', () => {
+    const inter = testKey('ec-P-256-int');
+    const leafKey = generateKey('ecdsa');
+    const window = { notBefore: at(-3_600_000), notAfter: at(365 * DAY_MS) };
+    const intDer = buildCert({
+      subjectCN: 'Test Int',
+      key: inter,
+      signer: inter,
+      isCA: true,
+      keyUsage: 32 | 1,
+      ...window,
+    });
+    const leafDer = buildCert({
+      subjectCN: sim.gun,
+      issuerCN: 'Test Int',
+      key: privateKeyObject(leafKey),
+      signer: inter,
+      keyUsage: 1 | 4,
+      serial: 3n,
+      ...window,
+    });
+    const bundled = { key: leafKey, cert: { type: 'ecdsa-x509' as const, public: certificatePem([leafDer, intDer]) } };
+    sim.rootKeys = [bundled];
+    sim.signRoot([]);
+    const set = boot();
+    // v3 is signed under the bundle's key ID only: it counts when the anchor is rebuilt as leaf + intermediate.
+    const next = rootKey();
+    sim.rootKeys = [next];
+    expect(outcome(() => set.updateRoot(sim.signRoot([bundled, next]))).code).toBe('ok');
     expect(set.root.signed.version).toBe(3);
   });
 
