@@ -115,6 +115,20 @@ describe('delegations that left the snapshot: their ancestors are loaded first',
     expect(repo.snapshot.getMeta('targets/a/x')).toBeUndefined();
   });
 
+  it('an ancestor that never had a file delegates nothing: its child leaving the snapshot is accepted', async () => {
+    sim.addDelegation('targets/a');
+    sim.addDelegation('targets/a/b');
+    sim.touch('targets/a/b');
+    sim.omitFromSnapshot.add('targets/a'); // a snapshot listing b but never a (crafted, but harmless)
+    sim.publish();
+    await update();
+    sim.omitFromSnapshot.add('targets/a/b');
+    sim.publish();
+    const repo = await update();
+    expect(repo.snapshot.getMeta('targets/a')).toBeUndefined();
+    expect(repo.snapshot.getMeta('targets/a/b')).toBeUndefined();
+  });
+
   it('a whole subtree removed by targets: the vanished ancestor delegates nothing, the update succeeds', async () => {
     await chain();
     sim.role('targets').delegations.length = 0;
