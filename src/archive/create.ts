@@ -1,7 +1,6 @@
 // `archive`: download every metadata file of some repositories, verify all of it, write one tar atomically.
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeFileAtomicSync } from '../client/atomic-file.js';
 import type { RoleFetcher } from '../client/updater.js';
 import { notaryError } from '../errors.js';
 import { formatRfc3339Nano, toEpochNs } from '../metadata/index.js';
@@ -92,23 +91,9 @@ function fileOrder(file: string): number {
 
 /** Temp file beside `path` (O_EXCL), fsync, rename: readers see the old file or the whole new one. */
 function writeAtomically(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, bytes, 0o644);
   } catch (cause) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
     throw notaryError('IO', `cannot write archive ${path}`, { cause, details: { path } });
   }
 }

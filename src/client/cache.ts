@@ -1,5 +1,4 @@
 // The on-disk metadata cache `<trustDir>/tuf/<gun>/metadata/<role>.json`, Notary's layout, exact bytes, atomic writes.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -8,15 +7,13 @@ import {
   mkdirSync,
   openSync,
   readSync,
-  renameSync,
   rmSync,
-  unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { isRoleName } from '../grammar/role-name.js';
+import { writeFileAtomicSync } from './atomic-file.js';
 import { sweepStaleTemps } from './stale-temp.js';
 
 /** Go's `notary.PrivExecPerms` / `PrivNoExecPerms` (storage/filestore.go): the cache is private to its owner. */
@@ -117,25 +114,11 @@ export class MetadataCache {
   write(role: string, bytes: Uint8Array): void {
     const path = this.pathOf(role);
     const dir = dirname(path);
-    const tmp = join(dir, `.${path.slice(dir.length + 1)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       mkdirSync(dir, { recursive: true, mode: CACHE_DIR_MODE });
       sweepStaleTemps(dir); // a killed writer's temp files (possibly megabytes each) go with the next write
-      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CACHE_FILE_MODE);
-      try {
-        let off = 0;
-        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
+      writeFileAtomicSync(path, bytes, CACHE_FILE_MODE);
     } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // the temp file was never created or is already renamed
-      }
       throw notaryError('IO', `cannot write cached ${role}`, { cause: e, details: { role, path } });
     }
     syncDir(dir);
