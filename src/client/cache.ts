@@ -1,14 +1,5 @@
 // The on-disk metadata cache `<trustDir>/tuf/<gun>/metadata/<role>.json`, Notary's layout, exact bytes, atomic writes.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
