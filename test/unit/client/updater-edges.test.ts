@@ -129,6 +129,18 @@ describe('delegations that left the snapshot: their ancestors are loaded first',
     expect(repo.snapshot.getMeta('targets/a/b')).toBeUndefined();
   });
 
+  it('an ancestor its parent no longer delegates is not loaded, even while its file stays in the snapshot', async () => {
+    await chain();
+    sim.role('targets').delegations.length = 0;
+    sim.touch('targets');
+    sim.omitFromSnapshot.add('targets/a/b');
+    sim.omitFromSnapshot.add('targets/a/b/c');
+    sim.publish();
+    const repo = await update();
+    expect(repo.snapshot.getMeta('targets/a')).toBeDefined();
+    expect(repo.targets.delegations.roles).toEqual([]);
+  });
+
   it('a whole subtree removed by targets: the vanished ancestor delegates nothing, the update succeeds', async () => {
     await chain();
     sim.role('targets').delegations.length = 0;
