@@ -1,4 +1,5 @@
 // A small POSIX tar (ustar, with pax `path` records for long names) writer and a bounded, strict reader.
+import { concatByteList } from '../encoding/bytes.js';
 import { notaryError } from '../errors.js';
 
 const BLOCK = 512;
@@ -99,15 +100,7 @@ export function writeTar(entries: readonly TarEntry[], options: TarWriteOptions)
     parts.push(header(short, e.bytes.length, options.mtime, '0'), ...padded(e.bytes));
   }
   parts.push(new Uint8Array(BLOCK * 2));
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatByteList(parts);
 }
 
 function invalid(message: string, details: Record<string, unknown> = {}): never {
