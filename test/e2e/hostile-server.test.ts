@@ -137,6 +137,53 @@ describe('rollback (R4, R5, R6)', () => {
   });
 });
 
+describe('R3 snapshot rollback under a fresh timestamp', () => {
+  it('a fresh timestamp naming an older snapshot is ROLLBACK, and the newer snapshot stays cached', async () => {
+    const sim = serve();
+    sim.addTarget('v', 'one');
+    sim.publish();
+    const oldSnapshot = sim.file('snapshot');
+    const two = sim.addTarget('v', 'two');
+    sim.publish();
+    const dir = tempDir('e2e-r3-');
+    expect(await accepted(dir, [`${GUN}:v`])).toBe(digest(two));
+    // The timestamp key holder re-announces snapshot v1 (still served by its checksum) under timestamp v3.
+    sim.serveAs('snapshot', oldSnapshot);
+    sim.publishTimestamp();
+    await refused(dir, ['verify', `${GUN}:v`], 'ROLLBACK', { details: { role: 'snapshot' } });
+  });
+});
+
+describe('D4 walk limits through the CLI', () => {
+  it('targets delegating to more than 1,024 roles: DELEGATION_INVALID fan-out, never a digest', async () => {
+    const sim = serve();
+    const [key] = sim.addDelegation('targets/r0');
+    for (let i = 1; i <= 1024; i++) sim.addDelegation(`targets/r${i}`, { keys: [key as never] });
+    sim.addTarget('other', 'x');
+    sim.publish();
+    await refused(tempDir('e2e-fanout-'), ['list', GUN], 'DELEGATION_INVALID', {
+      details: { role: 'targets', reason: 'fan-out', limit: 1024 },
+      // The top-level files verified and may be cached; no delegation is.
+      refusedRole: 'targets/r0',
+    });
+  });
+
+  it('a walk that would load more than 4,096 delegations: DELEGATION_INVALID too-many', async () => {
+    const sim = serve();
+    const [key] = sim.addDelegation('targets/a0');
+    for (let a = 0; a < 4; a++) {
+      if (a > 0) sim.addDelegation(`targets/a${a}`, { keys: [key as never] });
+      for (let b = 0; b < 1024; b++) sim.addDelegation(`targets/a${a}/b${b}`, { keys: [key as never] });
+    }
+    sim.addTarget('other', 'x');
+    sim.publish();
+    await refused(tempDir('e2e-toomany-'), ['list', GUN], 'DELEGATION_INVALID', {
+      details: { reason: 'too-many', limit: 4096 },
+      refusedRole: 'targets/a3/b1023',
+    });
+  });
+});
+
 describe('D1 an invalid delegation ends the search instead of falling through to targets', () => {
   it('below its threshold: THRESHOLD_NOT_MET, not the targets digest', async () => {
     const sim = serve();
