@@ -4,13 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  type FirstUse,
   MetadataCache,
   ROOT_MAX_BYTES,
   TIMESTAMP_MAX_BYTES,
   Updater,
   type UpdaterOptions,
 } from '../../../src/client/index.js';
+import type { FirstUse } from '../../../src/client/updater.js';
 import { createRootCertificate, generateKey } from '../../../src/crypto/index.js';
 import { notaryError } from '../../../src/errors.js';
 import { parseRoot } from '../../../src/metadata/index.js';
