@@ -1,9 +1,11 @@
 // Threshold signature check for one role (`signed.VerifySignatures`), counting distinct keys, not key IDs.
+import { defaultEncoding, type KeyEncoding, resolvePublicKey } from '../crypto/public-key.js';
+import { exportSpki, type ResolvedKey } from '../crypto/spki.js';
 import type { PublicKey, SignatureMethod } from '../crypto/types.js';
 import { verifySignature } from '../crypto/verify.js';
 import { notaryError } from '../errors.js';
 import type { Signature } from './envelope.js';
-import { canonicalKeyId, tufKeyId } from './key-id.js';
+import { tufKeyId } from './key-id.js';
 import type { RoleKeys } from './role-keys.js';
 
 /** What `verifyRole` needs of a file: the canonical bytes of its `signed` part as received, and its signatures. */
@@ -25,15 +27,18 @@ function cachedTufId(key: PublicKey): string {
   return id;
 }
 
-// The identity of the actual key: an x509 certificate and the bare key inside it are the same signer.
-function identity(key: PublicKey): string {
+// The identity of the key a signature verified with: its SPKI as node:crypto exports it, read the way
+// `verifySignature` reads the key (an x509 key's first PEM block, whatever headers it carries; an rsa key under the
+// `pycrypto-pkcs#1 pss` method as PEM). A certificate and the bare key inside it, or one key under two spellings,
+// are then one signer; so is a bundle whose first block the certificate parser would skip for a later one.
+function identity(key: PublicKey, method: string): string {
+  const encoding: KeyEncoding = method === 'pycrypto-pkcs#1 pss' ? 'pem' : defaultEncoding(key.type);
   let id = identities.get(key);
   if (id === undefined) {
-    try {
-      id = canonicalKeyId(key);
-    } catch {
-      id = `tuf:${cachedTufId(key)}`;
-    }
+    // Only called after verifySignature accepted a signature by this key read with this encoding, so it resolves;
+    // and a key resolves under one encoding only (DER bytes are not PEM text), so one cache entry per key will do.
+    const resolved = resolvePublicKey(key, encoding) as ResolvedKey;
+    id = Buffer.from(exportSpki(resolved.keyObject)).toString('latin1');
     identities.set(key, id);
   }
   return id;
@@ -75,7 +80,7 @@ export function verifyRole(role: RoleKeys, keys: ReadonlyMap<string, PublicKey>,
       if (key === undefined || signers.has(sig.keyId)) continue;
       if (!verifySignature(key, { method: sig.method as SignatureMethod, sig: sig.sig }, data)) continue;
       signers.add(sig.keyId);
-      distinct.add(identity(key));
+      distinct.add(identity(key, sig.method));
     }
   }
   // A role with threshold < 1 can never be satisfied (Go: ErrRoleThreshold).
