@@ -2,7 +2,6 @@
 
 import { lookupTarget } from '../client/lookup.js';
 import type { TrustedRepository } from '../client/trusted-repository.js';
-import { toHex } from '../encoding/hex.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { isTargetsRole } from '../grammar/role-name.js';
 import { assertTargetName } from '../grammar/target-name.js';
@@ -13,10 +12,10 @@ import type { ResolveImageOptions } from '../remote/resolve-image.js';
 import type { CommonOptions } from './context.js';
 import { withContext } from './context.js';
 import type { Op } from './ops.js';
-import { wouldFailVerify } from './preflight.js';
 import { type PublishResult, publishIn } from './publish.js';
 import { gunAndTags } from './sign-images.js';
 import { RELEASES_ROLE, signableRoles, type TagInput, targetMetaOf } from './signable-roles.js';
+import { assertVerify } from './verify-tags.js';
 
 export interface SignOptions extends CommonOptions {
   /** The repository; may be left out when `images` names it. */
@@ -94,12 +93,16 @@ export async function sign(options: SignOptions): Promise<SignResult> {
       },
       verify: async (repo) => {
         // What `verify` (docker pull's rule) answers for a tag signed where it looks must be what we signed.
+        const checked: number[] = [];
         for (let i = 0; i < metas.length; i++) {
-          const tag = (tags[i] as TagInput).tag;
-          const roles = signed.get(tag) ?? [];
-          if (!roles.includes(RELEASES_ROLE) && !roles.includes('targets')) continue;
-          await assertVerifies(repo, ctx.gun, tag, metas[i] as FileMeta);
+          const roles = signed.get((tags[i] as TagInput).tag) ?? [];
+          if (roles.includes(RELEASES_ROLE) || roles.includes('targets')) checked.push(i);
         }
+        await assertVerify(
+          repo,
+          ctx.gun,
+          checked.map((i) => [(tags[i] as TagInput).tag, metas[i] as FileMeta]),
+        );
       },
     });
     return { ...result, signed, ...(createdRootKeyId !== undefined ? { createdRootKeyId } : {}) };
@@ -190,27 +193,4 @@ async function assertRevoked(repo: TrustedRepository, gun: string, tag: string):
     `${tag} would still verify from ${role} after the revoke, and no key to sign ${role} is here: nothing published`,
     { details: { gun, tag, role } },
   );
-}
-
-/** `verify GUN:TAG` on the result must give the signed digest and size. @throws NotaryError PUBLISH_WOULD_FAIL_VERIFY */
-async function assertVerifies(repo: TrustedRepository, gun: string, tag: string, meta: FileMeta): Promise<void> {
-  let got: Awaited<ReturnType<typeof lookupTarget>>;
-  try {
-    got = await lookupTarget(repo, tag);
-  } catch (e) {
-    if (!isNotaryError(e)) throw e;
-    wouldFailVerify(gun, `verify ${tag} would fail (${e.code}: ${e.message})`, {
-      reason: 'unverifiable',
-      tag,
-      cause: e.code,
-    });
-  }
-  const want = meta.hashes.sha256 === undefined ? '' : `sha256:${toHex(meta.hashes.sha256)}`;
-  if (got.digest !== want || got.size !== meta.length) {
-    wouldFailVerify(gun, `verify ${tag} would answer ${got.digest} from ${got.role}, not the digest being signed`, {
-      reason: 'shadowed',
-      tag,
-      role: got.role,
-    });
-  }
 }

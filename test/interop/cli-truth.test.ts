@@ -148,6 +148,31 @@ describeInterop('cli: truthful edges (signer preflight, revoke, local state)', (
     expect((await goLookup(gun, 'v4')).code).toBe(0);
   });
 
+  it('sign --from --role targets: a tag targets/releases answers with another digest refuses the whole batch (shadowed)', async () => {
+    const gun = 'example.com/truth/shadowed';
+    const { dir } = await withSigner(gun, 'sam');
+    expect((await signTag(dir, `${gun}:v5`, 5)).status).toBe(0); // targets/releases and targets/sam
+    const lines = (extra: string[]) =>
+      [...Array.from({ length: 300 }, (_, i) => `b${i} sha256:${hex(1000 + i)} ${1000 + i}`), ...extra].join('\n');
+    const from = join(tempDir('ts-from-'), 'tags.txt');
+    writeFileSync(from, lines([`v5 sha256:${hex(6)} 6`]));
+    const before = await timestamp(gun);
+    const refused = await ours(dir, ['sign', '--json', gun, '--from', from, '--role', 'targets']);
+    expect(refused.status).toBe(2);
+    expect(refused.json()).toMatchObject({
+      code: 'PUBLISH_WOULD_FAIL_VERIFY',
+      details: { reason: 'shadowed', tag: 'v5', role: 'targets/releases' },
+    });
+    expect(await timestamp(gun)).toEqual(before); // nothing published, not even the 300 good tags
+    expect((await fresh(['verify', `${gun}:b7`])).status).toBe(3);
+    expect((await fresh(['verify', `${gun}:v5`])).stdout).toBe(`sha256:${hex(5)}\n`);
+    // Without the shadowed tag the same batch goes through, and every tag verifies from targets.
+    writeFileSync(from, lines([]));
+    const ok = await ours(dir, ['sign', gun, '--from', from, '--role', 'targets']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect((await fresh(['verify', `${gun}:b299`])).stdout).toBe(`sha256:${hex(1299)}\n`);
+  });
+
   it('sign/add --digest sha512:… is refused up front (exit 2); nothing is created or staged', async () => {
     const gun = 'example.com/truth/sha512';
     const dir = tempDir('ts-sign-');
