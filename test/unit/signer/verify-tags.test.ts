@@ -99,7 +99,15 @@ describe('assertVerify (the sign preflight, batched)', () => {
     ],
     [
       'the first shadowed tag in input order is named',
-      { targets: many(10), releases: { entries: [['t8', meta(1)], ['t2', meta(1)]] } },
+      {
+        targets: many(10),
+        releases: {
+          entries: [
+            ['t8', meta(1)],
+            ['t2', meta(1)],
+          ],
+        },
+      },
       many(10),
       { reason: 'shadowed', tag: 't2', role: 'targets/releases' },
     ],
