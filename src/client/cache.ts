@@ -5,6 +5,7 @@ import { notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { isRoleName } from '../grammar/role-name.js';
 import { writeFileAtomicSync } from './atomic-file.js';
+import { StagedWrite } from './staged-write.js';
 import { sweepStaleTemps } from './stale-temp.js';
 
 /** Go's `notary.PrivExecPerms` / `PrivNoExecPerms` (storage/filestore.go): the cache is private to its owner. */
@@ -18,6 +19,13 @@ export const CACHE_READ_LIMIT = 100 << 20;
 export interface CacheEntry {
   readonly role: string;
   readonly bytes: Uint8Array;
+  /** The write `stage` started for these bytes, if any (`commitAll` uses it instead of writing again). */
+  readonly staged?: StagedWrite | undefined;
+}
+
+/** Commit order: root first (the anchor), then delegations, targets, snapshot, timestamp (parents last). */
+function rank(role: string): number {
+  return role === 'root' ? 0 : role === 'timestamp' ? 4 : role === 'snapshot' ? 3 : role === 'targets' ? 2 : 1;
 }
 
 /**
@@ -122,10 +130,56 @@ export class MetadataCache {
    * @throws NotaryError IO
    */
   writeAll(entries: readonly CacheEntry[]): void {
-    const rank = (r: string): number =>
-      r === 'root' ? 0 : r === 'timestamp' ? 4 : r === 'snapshot' ? 3 : r === 'targets' ? 2 : 1;
     const sorted = [...entries].sort((a, b) => rank(a.role) - rank(b.role));
     for (const e of sorted) this.write(e.role, e.bytes);
+  }
+
+  /**
+   * Starts writing `bytes` as the next `role` file without making it visible: the temp file is written and made
+   * durable on libuv's threadpool while the caller verifies (see `StagedWrite`). Pass the handle in a `CacheEntry`
+   * to `commitAll`, or `discard()` it. Never throws for I/O (reported by `commitAll`); undefined when this cache
+   * writes nothing ahead (`DeferredCache`).
+   */
+  stage(role: string, bytes: Uint8Array): StagedWrite | undefined {
+    return this.#stageOnDisk(role, bytes);
+  }
+
+  #stageOnDisk(role: string, bytes: Uint8Array): StagedWrite {
+    return new StagedWrite(role, this.pathOf(role), bytes, CACHE_FILE_MODE, CACHE_DIR_MODE);
+  }
+
+  /**
+   * `writeAll`, with the file writes concurrent and off the main thread: entries not staged yet are staged now, all
+   * temp files are awaited, then renamed parents last (as `writeAll`) and each directory is fsynced once. A
+   * failure before the first rename leaves the cache untouched; a failure between renames leaves the files renamed
+   * so far (each whole, children before parents, as `writeAll` would).
+   * @throws NotaryError IO (staged temp files are removed)
+   */
+  async commitAll(entries: readonly CacheEntry[]): Promise<void> {
+    const sorted = [...entries].sort((a, b) => rank(a.role) - rank(b.role));
+    const staged = sorted.map((e) => {
+      const s = e.staged;
+      return s?.pending && s.bytes === e.bytes && s.path === this.pathOf(e.role)
+        ? s
+        : this.#stageOnDisk(e.role, e.bytes);
+    });
+    const errors = await Promise.all(staged.map((s) => s.ready()));
+    const dirs = new Set<string>();
+    try {
+      for (let i = 0; i < staged.length; i++) {
+        const s = staged[i] as StagedWrite;
+        if (errors[i] !== undefined) throw ioError(s, errors[i]);
+        try {
+          s.commit();
+        } catch (e) {
+          throw ioError(s, e);
+        }
+        dirs.add(dirname(s.path));
+      }
+    } finally {
+      await Promise.all(staged.map((s) => s.discard()));
+      for (const d of dirs) syncDir(d);
+    }
   }
 
   /** Deletes one cached role (missing is fine). @throws NotaryError IO */
@@ -141,6 +195,10 @@ export class MetadataCache {
   toString(): string {
     return this.dir + sep;
   }
+}
+
+function ioError(s: StagedWrite, cause: unknown) {
+  return notaryError('IO', `cannot write cached ${s.role}`, { cause, details: { role: s.role, path: s.path } });
 }
 
 function syncDir(dir: string): void {

@@ -8,6 +8,7 @@ import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import type { FileMeta, SignedMetadata, Targets, Timestamp } from '../metadata/index.js';
 import { CACHE_READ_LIMIT, type CacheEntry, type MetadataCache } from './cache.js';
 import { type GunLock, withGunLock } from './gun-lock.js';
+import type { StagedWrite } from './staged-write.js';
 import { createPinChecker } from './trust-pinning.js';
 import { TrustedRepository } from './trusted-repository.js';
 import { TrustedSet } from './trusted-set.js';
@@ -58,9 +59,10 @@ export interface UpdaterOptions {
   readonly holding?: GunLock | undefined;
 }
 
-/** One update's context: whether it may fetch. */
+/** One update's context: whether it may fetch, and the cache writes it started (committed or discarded at its end). */
 interface Run {
   readonly offline: boolean;
+  readonly staged: StagedWrite[];
 }
 
 /** True for errors that say the data is untrustworthy (exit status 1): worth looking for a newer root. */
@@ -119,8 +121,17 @@ export class Updater {
   }
 
   async #update(): Promise<TrustedRepository> {
+    const run: Run = { offline: this.#o.offline === true, staged: [] };
+    try {
+      return await this.#updateIn(run);
+    } finally {
+      // Whatever was staged and not committed (a failed update, a first attempt before a root rotation).
+      await discardAll(run.staged);
+    }
+  }
+
+  async #updateIn(run: Run): Promise<TrustedRepository> {
     const now = (this.#o.now ?? (() => new Date()))();
-    const run: Run = { offline: this.#o.offline === true };
     const cache = this.#o.cache;
     const cachedRoot = this.#readCachedRoot();
     if (run.offline) return this.#offline(now, cachedRoot, run);
@@ -150,6 +161,7 @@ export class Updater {
       });
       set = TrustedSet.bootstrap(bytes, { gun: this.gun, now, pin, allowExpired: false });
       tofu = pin.mode === 'tofu';
+      this.#stage(run, 'root', bytes);
     }
 
     let writes: CacheEntry[];
@@ -173,14 +185,25 @@ export class Updater {
     }
 
     if (cachedRoot === undefined || !bytesEqual(cachedRoot, set.root.raw)) {
-      writes.push({ role: 'root', bytes: set.root.raw });
+      const staged = run.staged.find((w) => w.role === 'root' && w.bytes === set.root.raw);
+      writes.push({ role: 'root', bytes: set.root.raw, staged });
     }
-    cache.writeAll(writes);
+    await cache.commitAll(writes);
     if (tofu) {
       const root = set.root.signed.roles.get('root');
       this.#o.onFirstUse?.({ gun: this.gun, rootKeyIds: [...(root?.keyIds ?? [])] });
     }
     return new TrustedRepository(set, (s, name) => this.#loadDelegation(s, name, run), false);
+  }
+
+  /**
+   * Starts writing downloaded bytes to a temp file of the cache while they are verified (the threadpool writes,
+   * the main thread parses). Only `commitAll` makes them visible, after the whole update verified.
+   */
+  #stage(run: Run, role: string, bytes: Uint8Array): StagedWrite | undefined {
+    const staged = this.#o.cache.stage(role, bytes);
+    if (staged !== undefined) run.staged.push(staged);
+    return staged;
   }
 
   #remote(): RoleFetcher {
@@ -255,8 +278,10 @@ export class Updater {
     // Timestamp: always from the server, no fallback (see class doc); `fetched` when the cold start already asked.
     const ts = await (fetched ?? remote.getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES }));
     const cachedTs = this.#readCached('timestamp', TIMESTAMP_MAX_BYTES);
+    const changed = cachedTs === undefined || !bytesEqual(cachedTs, ts);
+    const staged = changed ? this.#stage(run, 'timestamp', ts) : undefined;
     set.updateTimestamp(ts, cachedTs);
-    if (cachedTs === undefined || !bytesEqual(cachedTs, ts)) writes.push({ role: 'timestamp', bytes: ts });
+    if (changed) writes.push({ role: 'timestamp', bytes: ts, staged });
 
     const snMeta = (set.timestamp as SignedMetadata<Timestamp>).signed.snapshot;
     writes.push(...(await this.#loadChild(set, 'snapshot', snMeta, run)));
@@ -327,8 +352,9 @@ export class Updater {
       maxBytes: meta.length,
       ...(sha256 !== undefined ? { checksum: toHex(sha256) } : {}),
     });
+    const staged = this.#stage(run, role, bytes);
     apply(bytes, floor ? cached : undefined);
-    return [{ role, bytes }];
+    return [{ role, bytes, staged }];
   }
 
   async #loadDelegation(set: TrustedSet, name: string, run: Run): Promise<SignedMetadata<Targets> | undefined> {
@@ -340,6 +366,7 @@ export class Updater {
         details: { gun: this.gun, role: name, listedBefore: false },
       });
     }
+    const local: Run = { offline: run.offline, staged: [] };
     return this.#locked(async () => {
       // Under the lock: if the cached timestamp is still the one this view verified, the cache is this view's and
       // its files are the floors. Otherwise another update moved the cache on since (it may hold this role's newer
@@ -348,8 +375,12 @@ export class Updater {
       const same =
         run.offline ||
         (ts !== undefined && bytesEqual(this.#readCached('timestamp', TIMESTAMP_MAX_BYTES) ?? new Uint8Array(0), ts));
-      const writes = await this.#loadChild(set, name, meta, run, same);
-      if (same) this.#o.cache.writeAll(writes);
+      try {
+        const writes = await this.#loadChild(set, name, meta, local, same);
+        if (same) await this.#o.cache.commitAll(writes);
+      } finally {
+        await discardAll(local.staged);
+      }
       return set.delegations.get(name);
     });
   }
@@ -374,6 +405,10 @@ export class Updater {
     await this.#loadChild(set, 'targets', set.snapshot?.signed.getMeta('targets') as FileMeta, run);
     return new TrustedRepository(set, (s, name) => this.#loadDelegation(s, name, run), true);
   }
+}
+
+async function discardAll(staged: readonly StagedWrite[]): Promise<void> {
+  await Promise.all(staged.map((w) => w.discard()));
 }
 
 function isStaleCache(e: unknown, role: string): boolean {

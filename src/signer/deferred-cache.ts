@@ -30,6 +30,16 @@ export class DeferredCache extends MetadataCache {
     for (const e of entries) this.write(e.role, e.bytes);
   }
 
+  /** Nothing is written ahead: pending writes stay in memory until `commit()`. */
+  override stage(): undefined {
+    return undefined;
+  }
+
+  override commitAll(entries: readonly CacheEntry[]): Promise<void> {
+    this.writeAll(entries);
+    return Promise.resolve();
+  }
+
   /** Writes every pending file. @throws NotaryError IO */
   commit(): void {
     const entries = [...this.#pending].map(([role, bytes]) => ({ role, bytes }));
