@@ -141,11 +141,7 @@ export class MetadataCache {
    * writes nothing ahead (`DeferredCache`).
    */
   stage(role: string, bytes: Uint8Array): StagedWrite | undefined {
-    return this.#stageOnDisk(role, bytes);
-  }
-
-  #stageOnDisk(role: string, bytes: Uint8Array): StagedWrite {
-    return new StagedWrite(role, this.pathOf(role), bytes, CACHE_FILE_MODE, CACHE_DIR_MODE);
+    return stageOnDisk(this.pathOf(role), role, bytes);
   }
 
   /**
@@ -161,7 +157,7 @@ export class MetadataCache {
       const s = e.staged;
       return s?.pending && s.bytes === e.bytes && s.path === this.pathOf(e.role)
         ? s
-        : this.#stageOnDisk(e.role, e.bytes);
+        : stageOnDisk(this.pathOf(e.role), e.role, e.bytes);
     });
     const errors = await Promise.all(staged.map((s) => s.ready()));
     const dirs = new Set<string>();
@@ -195,6 +191,12 @@ export class MetadataCache {
   toString(): string {
     return this.dir + sep;
   }
+}
+
+// Not a private method: tests build caches from the prototype, and a subclass overriding `stage` (DeferredCache)
+// must not change what `commitAll` itself writes.
+function stageOnDisk(path: string, role: string, bytes: Uint8Array): StagedWrite {
+  return new StagedWrite(role, path, bytes, CACHE_FILE_MODE, CACHE_DIR_MODE);
 }
 
 function ioError(s: StagedWrite, cause: unknown) {
