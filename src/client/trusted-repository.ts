@@ -93,8 +93,7 @@ export class TrustedRepository {
   }
   /** The verified files (signatures and exact bytes), e.g. for `docker trust inspect`. */
   file(role: 'root' | 'timestamp' | 'snapshot' | 'targets'): SignedMetadata {
-    const f = role === 'root' ? this.#set.root : this.#set[role];
-    return f as SignedMetadata;
+    return this.#set[role] as SignedMetadata;
   }
   /** Delegations verified so far, by name. */
   get delegations(): ReadonlyMap<string, Targets> {

@@ -236,8 +236,9 @@ export class Updater {
       return TrustedSet.bootstrap(bytes, { gun: this.gun, now, allowExpired: true });
     } catch (cause) {
       if (!isNotaryError(cause)) throw cause;
-      // An expired or otherwise unusable root certificate is a certificate problem, not a damaged file.
-      if (cause.code === 'BAD_CERTIFICATE' || cause.code === 'EXPIRED') {
+      // An expired or otherwise unusable root certificate is a certificate problem, not a damaged file. (The
+      // root's own expiry is allowed here, so EXPIRED cannot arise: an expired cached root is rotated from.)
+      if (cause.code === 'BAD_CERTIFICATE') {
         throw notaryError(cause.code, `cached root of ${this.gun}: ${cause.message}`, {
           cause,
           details: { ...cause.details, gun: this.gun, role: 'root', path: this.#o.cache.pathOf('root') },
