@@ -126,6 +126,7 @@ export {
   type Credentials,
   chainCredentials,
   defaultCredentials,
+  defaultTransport,
   dockerConfigCredentials,
   notaryAuthCredentials,
   RegistryPool,
@@ -133,6 +134,11 @@ export {
   type ResolveImageOptions,
   resolveImage,
   resolveImages,
+  type Transport,
+  type TransportFactory,
+  type TransportKind,
+  transportOfKind,
+  undiciTransport,
 } from './remote/index.js';
 export {
   addDelegation,

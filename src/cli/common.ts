@@ -2,7 +2,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { notaryError } from '../errors.js';
-import { type ClientConfig, type ConnectionOptions, homeOf, loadClientConfig, resolveTrustDir } from '../index.js';
+import {
+  type ClientConfig,
+  type ConnectionOptions,
+  homeOf,
+  loadClientConfig,
+  resolveTrustDir,
+  type TransportFactory,
+  transportOfKind,
+} from '../index.js';
 import { boolFlag, listFlag, type ParsedArgs, parseDuration, stringFlag } from './args.js';
 import type { CliIo } from './context.js';
 
@@ -39,6 +47,7 @@ export function commonOptions(args: ParsedArgs, io: CliIo): CommonOptions {
     tlsCertFile: stringFlag(args, 'tlscert'),
     tlsKeyFile: stringFlag(args, 'tlskey'),
     timeoutMs,
+    transportFactory: cliTransport(io.env),
     pinning: {
       rootKeys: listFlag(args, 'root-key'),
       rootCas: listFlag(args, 'root-ca'),
@@ -74,6 +83,19 @@ export function commonOptions(args: ParsedArgs, io: CliIo): CommonOptions {
     env: io.env,
     now: io.now ?? (() => new Date()),
   };
+}
+
+/**
+ * The CLI's transport (SPEC §9 "Transport"): node:http/node:https, undici when a proxy is configured.
+ * NOTARY_TS_TRANSPORT=undici (hidden, for tests and diagnosis) uses undici for every request.
+ * @throws NotaryError INVALID_CONFIG for another value
+ */
+export function cliTransport(env: Record<string, string | undefined>): TransportFactory {
+  const kind = env['NOTARY_TS_TRANSPORT'];
+  if (kind === undefined || kind === '' || kind === 'node' || kind === 'undici') return transportOfKind(kind || 'node');
+  throw notaryError('INVALID_CONFIG', `NOTARY_TS_TRANSPORT must be node or undici, got ${JSON.stringify(kind)}`, {
+    details: { variable: 'NOTARY_TS_TRANSPORT', value: kind },
+  });
 }
 
 /** Exactly `n` positionals, or a USAGE error naming what is expected. */

@@ -9,6 +9,7 @@ import {
   type ExchangeObserver,
   NotaryRemote,
   resolveServerUrl,
+  type TransportFactory,
   type TransportOptions,
 } from '../remote/index.js';
 import type { ClientConfig, TrustPinning } from './config.js';
@@ -41,6 +42,11 @@ export interface ConnectionOptions {
   readonly credentials?: CredentialProvider | undefined;
   /** undici dispatcher for every request (tests: MockAgent); replaces the TLS and proxy settings. */
   readonly dispatcher?: Dispatcher | undefined;
+  /**
+   * Builds the HTTP transport from the resolved TLS and proxy settings; default `defaultTransport` (node:http and
+   * node:https; undici's EnvHttpProxyAgent when a proxy is configured). `undiciTransport` always uses undici.
+   */
+  readonly transportFactory?: TransportFactory | undefined;
   /** Trust pinning beyond the config's (`--root-key`, `--root-ca`, `--no-tofu`). */
   readonly pinning?: PinningOptions | undefined;
   /** Pinning that replaces the config's section entirely (library callers). */
@@ -170,6 +176,7 @@ export function resolveConnection(gun: string, o: ConnectionOptions = {}): Conne
         gun,
         credentials,
         ...(o.dispatcher ? { dispatcher: o.dispatcher } : { transport }),
+        ...(o.transportFactory ? { transportFactory: o.transportFactory } : {}),
         ...(o.timeoutMs !== undefined ? { timeouts: { totalMs: o.timeoutMs } } : {}),
         ...(o.onExchange ? { onExchange: o.onExchange } : {}),
       }),

@@ -1,7 +1,7 @@
-// One HTTP request over an undici Dispatcher with a bounded, decoded body, phase timeouts and a call deadline.
+// One HTTP exchange as every transport reads it: a bounded, decoded body, phase timeouts and a call deadline.
 import type { Transform } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
+import { notaryError } from '../errors.js';
+import { mapTransportError, type TimeoutPhase, timeoutError } from './transport-errors.js';
 
 /** Bodies of error responses are read up to this many bytes and then cut (never an error in itself). */
 export const ERROR_BODY_CAP = 64 * 1024;
@@ -24,230 +24,214 @@ export interface ExchangeRequest {
   deadline: number;
 }
 
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
 export interface ExchangeResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: ResponseHeaders;
   body: Uint8Array;
   /** The (error) body was longer than the cap and was cut. */
   truncated: boolean;
 }
 
-const TLS_CODES = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
-
-/** Internal: whether another attempt may help (never for TLS failures, header/body stalls or the deadline). */
-export function isRetryable(e: unknown): boolean {
-  if (isNotaryError(e, 'SERVER_ERROR')) return true;
-  if (isNotaryError(e, 'NETWORK')) return e.details['tls'] !== true;
-  return isNotaryError(e, 'TIMEOUT') && e.details['phase'] === 'connect';
-}
-
-/** Maps an undici/socket error to NETWORK, TIMEOUT or BAD_RESPONSE; NotaryErrors pass through. */
-export function mapTransportError(e: unknown, url: string): NotaryError {
-  if (isNotaryError(e)) return e;
-  const code = typeof e === 'object' && e !== null ? String((e as { code?: unknown }).code ?? '') : '';
-  const timeout = (phase: string) =>
-    notaryError('TIMEOUT', `request to ${url} timed out (${phase})`, { cause: e, details: { url, phase } });
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return timeout('connect');
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return timeout('headers');
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeout('body');
-  }
-  if (code.startsWith('HPE_') || code === 'UND_ERR_HEADERS_OVERFLOW' || code === 'UND_ERR_INFO') {
-    return notaryError('BAD_RESPONSE', `malformed http response from ${url}`, { cause: e, details: { url, code } });
-  }
-  const tls = TLS_CODES.test(code);
-  return notaryError('NETWORK', `cannot reach ${url}${code ? ` (${code})` : ''}`, {
-    cause: e,
-    details: { url, code, ...(tls ? { tls: true } : {}) },
-  });
-}
-
-function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function header(h: ResponseHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
 /**
- * Performs one request. The body is counted after content decoding (only gzip is accepted besides identity) and
- * reading stops the moment the count passes the cap: the connection is destroyed, not drained.
- * @throws NotaryError TIMEOUT, NETWORK, BAD_RESPONSE, RESPONSE_TOO_LARGE
+ * The transport-independent half of one exchange: a transport feeds it events (connecting, request sent, response
+ * start, body chunks, end, error) and gives it a way to abort; it owns the timers, the caps, gzip decoding and the
+ * error mapping, and settles `done` exactly once. The body is counted after content decoding (only gzip is accepted
+ * besides identity) and reading stops the moment the count passes the cap: the connection is destroyed, not drained.
+ * Events after settling are ignored.
  */
-export function exchange(dispatcher: Dispatcher, req: ExchangeRequest): Promise<ExchangeResponse> {
-  const url = `${req.origin}${req.path}`;
-  return new Promise<ExchangeResponse>((resolve, reject) => {
-    let settled = false;
-    let controller: Dispatcher.DispatchController | undefined;
-    let status = 0;
-    let headers: Record<string, string | string[] | undefined> = {};
-    let limit = ERROR_BODY_CAP;
-    let strict = false;
-    let count = 0;
-    let encodedCount = 0;
-    let encodedLimit = 0;
-    let truncated = false;
-    let gunzip: Transform | undefined;
-    const chunks: Uint8Array[] = [];
+export class ExchangeReader {
+  readonly url: string;
+  /** @throws NotaryError TIMEOUT, NETWORK, BAD_RESPONSE, RESPONSE_TOO_LARGE */
+  readonly done: Promise<ExchangeResponse>;
+  private settledFlag = false;
+  private resolveDone!: (r: ExchangeResponse) => void;
+  private rejectDone!: (e: unknown) => void;
+  private abortHook: ((reason: Error) => void) | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private phaseTimer: NodeJS.Timeout | undefined;
+  private status = 0;
+  private headers: ResponseHeaders = {};
+  private limit = ERROR_BODY_CAP;
+  private strict = false;
+  private count = 0;
+  private encodedCount = 0;
+  private encodedLimit = 0;
+  private truncated = false;
+  private gunzip: Transform | undefined;
+  private readonly chunks: Uint8Array[] = [];
 
+  constructor(private readonly req: ExchangeRequest) {
+    this.url = `${req.origin}${req.path}`;
+    this.done = new Promise<ExchangeResponse>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
     const remaining = req.deadline - performance.now();
-    // Our own phase timers: undici's are coarse (a 300 ms headers timeout fires after ~1 s) and absent on injected
-    // dispatchers; undici's own headersTimeout/bodyTimeout stay on as a backstop.
-    let phaseTimer: NodeJS.Timeout | undefined;
-    const phase = (name: 'headers' | 'body' | undefined) => {
-      clearTimeout(phaseTimer);
-      phaseTimer = undefined;
-      if (name === undefined) return;
-      const ms = name === 'headers' ? req.headersTimeoutMs : req.bodyIdleTimeoutMs;
-      phaseTimer = setTimeout(
-        () => fail(notaryError('TIMEOUT', `request to ${url} timed out (${name})`, { details: { url, phase: name } })),
-        ms,
-      );
-    };
-    const stop = (reason: Error) => {
-      if (controller && !controller.aborted) controller.abort(reason);
-      gunzip?.destroy();
-    };
-    const fail = (e: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      phase(undefined);
-      const err = mapTransportError(e, url);
-      stop(err);
-      reject(err);
-    };
-    const succeed = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      phase(undefined);
-      // One exact-size copy: the caller gets a Uint8Array that owns its whole ArrayBuffer (no pooled neighbours).
-      const body = new Uint8Array(count);
-      let at = 0;
-      for (const c of chunks) {
-        body.set(c, at);
-        at += c.length;
-      }
-      if (truncated) stop(new Error('response body cut at the error-body cap'));
-      resolve({ status, headers, body, truncated });
-    };
-    const tooLarge = () =>
-      fail(
-        notaryError('RESPONSE_TOO_LARGE', `response from ${url} is larger than ${req.maxBytes} bytes`, {
-          details: { ...req.tooLarge, url },
-        }),
-      );
-    const timer = setTimeout(
-      () => fail(notaryError('TIMEOUT', `request to ${url} timed out (total)`, { details: { url, phase: 'total' } })),
-      Math.max(0, remaining),
-    );
-
-    // Adds decoded bytes; returns false once the body is complete for our purposes (cap reached).
-    const take = (chunk: Uint8Array): boolean => {
-      if (count + chunk.length > limit) {
-        if (strict) {
-          tooLarge();
-          return false;
-        }
-        const room = limit - count;
-        if (room > 0) chunks.push(chunk.subarray(0, room));
-        count = limit;
-        truncated = true;
-        succeed();
-        return false;
-      }
-      chunks.push(chunk);
-      count += chunk.length;
-      return true;
-    };
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-        if (settled) c.abort(new Error('request no longer wanted'));
-        else phase('headers');
-      },
-      onResponseStart(_c, statusCode, h) {
-        if (settled || statusCode < 200) return;
-        status = statusCode;
-        headers = h;
-        phase('body');
-        strict = req.okStatuses.includes(statusCode);
-        limit = strict ? req.maxBytes : ERROR_BODY_CAP;
-        const enc = (header(h, 'content-encoding') ?? '').trim().toLowerCase();
-        if (enc === 'gzip' || enc === 'x-gzip') {
-          // Compressed data is at most slightly larger than its plain form; anything beyond is a decompression
-          // trick (empty deflate blocks), refused without inflating.
-          encodedLimit = limit + (limit >> 10) + 1024;
-          const zlib = process.getBuiltinModule('node:zlib');
-          const z = zlib.createGunzip();
-          gunzip = z;
-          z.on('data', (d: Buffer) => {
-            if (!settled) take(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-          });
-          z.on('error', (e) =>
-            fail(notaryError('BAD_RESPONSE', `invalid gzip body from ${url}`, { cause: e, details: { url } })),
-          );
-          z.on('end', succeed);
-          return;
-        }
-        if (enc !== '' && enc !== 'identity') {
-          fail(notaryError('BAD_RESPONSE', `unsupported content-encoding ${enc} from ${url}`, { details: { url } }));
-          return;
-        }
-        const cl = header(h, 'content-length');
-        if (strict && cl !== undefined && /^\d+$/.test(cl.trim()) && Number(cl.trim()) > limit) tooLarge();
-      },
-      onResponseData(_c, chunk) {
-        if (settled) return;
-        phaseTimer?.refresh();
-        const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        if (gunzip) {
-          encodedCount += bytes.length;
-          if (encodedCount > encodedLimit) {
-            if (strict) tooLarge();
-            else {
-              truncated = true;
-              succeed();
-            }
-            return;
-          }
-          gunzip.write(bytes);
-          return;
-        }
-        take(bytes);
-      },
-      onResponseEnd() {
-        phase(undefined);
-        if (gunzip) gunzip.end();
-        else succeed();
-      },
-      onResponseError(_c, e) {
-        fail(e);
-      },
-    };
-
     if (remaining <= 0) {
-      fail(notaryError('TIMEOUT', `request to ${url} timed out (total)`, { details: { url, phase: 'total' } }));
+      this.fail(timeoutError(this.url, 'total'));
       return;
     }
-    try {
-      dispatcher.dispatch(
-        {
-          origin: req.origin,
-          path: req.path,
-          method: req.method,
-          headers: req.headers,
-          body: req.body === undefined ? null : req.body,
-          headersTimeout: req.headersTimeoutMs,
-          bodyTimeout: req.bodyIdleTimeoutMs,
-        },
-        handler,
+    this.timer = setTimeout(() => this.fail(timeoutError(this.url, 'total')), remaining);
+  }
+
+  get settled(): boolean {
+    return this.settledFlag;
+  }
+
+  /** How to stop the underlying request (destroying its connection); run at once if already settled. */
+  onAbort(hook: (reason: Error) => void): void {
+    this.abortHook = hook;
+    if (this.settledFlag) hook(new Error('request no longer wanted'));
+  }
+
+  /** A new connection is being set up: the connect phase, bounded by `ms`. */
+  connecting(ms: number): void {
+    this.phase('connect', ms);
+  }
+
+  /** The request is on a connected socket: the wait for the response headers starts. */
+  requestSent(): void {
+    if (!this.settledFlag) this.phase('headers', this.req.headersTimeoutMs);
+  }
+
+  /** The final (non-1xx) response's status and headers (lower-case names). */
+  responseStart(status: number, h: ResponseHeaders): void {
+    if (this.settledFlag || status < 200) return;
+    this.status = status;
+    this.headers = h;
+    this.phase('body', this.req.bodyIdleTimeoutMs);
+    this.strict = this.req.okStatuses.includes(status);
+    this.limit = this.strict ? this.req.maxBytes : ERROR_BODY_CAP;
+    const enc = (header(h, 'content-encoding') ?? '').trim().toLowerCase();
+    if (enc === 'gzip' || enc === 'x-gzip') {
+      // Compressed data is at most slightly larger than its plain form; anything beyond is a decompression
+      // trick (empty deflate blocks), refused without inflating. zlib is loaded only when gzip arrives.
+      this.encodedLimit = this.limit + (this.limit >> 10) + 1024;
+      const z = process.getBuiltinModule('node:zlib').createGunzip();
+      this.gunzip = z;
+      z.on('data', (d: Buffer) => {
+        if (!this.settledFlag) this.take(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      });
+      z.on('error', (e) =>
+        this.fail(
+          notaryError('BAD_RESPONSE', `invalid gzip body from ${this.url}`, { cause: e, details: { url: this.url } }),
+        ),
       );
-    } catch (e) {
-      fail(e);
+      z.on('end', () => this.succeed());
+      return;
     }
-  });
+    if (enc !== '' && enc !== 'identity') {
+      this.fail(
+        notaryError('BAD_RESPONSE', `unsupported content-encoding ${enc} from ${this.url}`, {
+          details: { url: this.url },
+        }),
+      );
+      return;
+    }
+    const cl = header(h, 'content-length');
+    if (this.strict && cl !== undefined && /^\d+$/.test(cl.trim()) && Number(cl.trim()) > this.limit) this.tooLarge();
+  }
+
+  /** A chunk of the (encoded) body. */
+  data(chunk: Uint8Array): void {
+    if (this.settledFlag) return;
+    this.phaseTimer?.refresh();
+    if (this.gunzip) {
+      this.encodedCount += chunk.length;
+      if (this.encodedCount > this.encodedLimit) {
+        if (this.strict) this.tooLarge();
+        else {
+          this.truncated = true;
+          this.succeed();
+        }
+        return;
+      }
+      this.gunzip.write(chunk);
+      return;
+    }
+    this.take(chunk);
+  }
+
+  /** The body is complete (as the framing says). */
+  end(): void {
+    if (this.settledFlag) return;
+    this.phase(undefined);
+    if (this.gunzip) this.gunzip.end();
+    else this.succeed();
+  }
+
+  /** Fails the exchange with `e`, mapped to a NotaryError (see `mapTransportError`), and aborts the request. */
+  fail(e: unknown): void {
+    if (this.settledFlag) return;
+    this.settledFlag = true;
+    this.clearTimers();
+    const err = mapTransportError(e, this.url);
+    this.stop(err);
+    this.rejectDone(err);
+  }
+
+  private phase(name: TimeoutPhase | undefined, ms = 0): void {
+    clearTimeout(this.phaseTimer);
+    this.phaseTimer = undefined;
+    if (name === undefined) return;
+    this.phaseTimer = setTimeout(() => this.fail(timeoutError(this.url, name)), ms);
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.timer);
+    this.phase(undefined);
+  }
+
+  private stop(reason: Error): void {
+    this.abortHook?.(reason);
+    this.gunzip?.destroy();
+  }
+
+  private succeed(): void {
+    if (this.settledFlag) return;
+    this.settledFlag = true;
+    this.clearTimers();
+    // One exact-size copy: the caller gets a Uint8Array that owns its whole ArrayBuffer (no pooled neighbours).
+    const body = new Uint8Array(this.count);
+    let at = 0;
+    for (const c of this.chunks) {
+      body.set(c, at);
+      at += c.length;
+    }
+    if (this.truncated) this.stop(new Error('response body cut at the error-body cap'));
+    this.resolveDone({ status: this.status, headers: this.headers, body, truncated: this.truncated });
+  }
+
+  private tooLarge(): void {
+    this.fail(
+      notaryError('RESPONSE_TOO_LARGE', `response from ${this.url} is larger than ${this.req.maxBytes} bytes`, {
+        details: { ...this.req.tooLarge, url: this.url },
+      }),
+    );
+  }
+
+  // Adds decoded bytes; once the cap is passed, a strict body fails and an error body is cut.
+  private take(chunk: Uint8Array): void {
+    if (this.count + chunk.length > this.limit) {
+      if (this.strict) {
+        this.tooLarge();
+        return;
+      }
+      const room = this.limit - this.count;
+      if (room > 0) this.chunks.push(chunk.subarray(0, room));
+      this.count = this.limit;
+      this.truncated = true;
+      this.succeed();
+      return;
+    }
+    this.chunks.push(chunk);
+    this.count += chunk.length;
+  }
 }

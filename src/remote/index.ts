@@ -1,4 +1,4 @@
-// The remote layer: Notary's HTTP API over undici (bytes only), server URL resolution, credentials, token auth.
+// The remote layer: Notary's HTTP API over a Transport (node:http or undici; bytes only), server URL resolution, credentials, token auth.
 export {
   type CredentialHelperRunner,
   type CredentialProvider,
@@ -12,8 +12,15 @@ export {
   notaryAuthCredentials,
 } from './credentials.js';
 export { createDispatcher, type RemoteTlsOptions, readPem, type TransportOptions } from './dispatcher.js';
-export { ERROR_BODY_CAP } from './http-exchange.js';
+export {
+  ERROR_BODY_CAP,
+  ExchangeReader,
+  type ExchangeRequest,
+  type ExchangeResponse,
+  type ResponseHeaders,
+} from './http-exchange.js';
 export type { PublishFile } from './multipart.js';
+export { NodeHttpTransport } from './node-transport.js';
 export {
   type GetRoleOptions,
   MAX_KEY_RESPONSE,
@@ -50,4 +57,15 @@ export {
   validateServerUrl,
 } from './server-url.js';
 export { type Access, MIN_TOKEN_LIFETIME_S, maySendSecrets, repositoryScope } from './token-auth.js';
+export {
+  defaultTransport,
+  hasProxy,
+  type Transport,
+  type TransportFactory,
+  type TransportKind,
+  transportOfKind,
+  undiciTransport,
+} from './transport.js';
+export { mapTransportError, type TimeoutPhase } from './transport-errors.js';
+export { UndiciTransport } from './undici-transport.js';
 export { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';

@@ -5,7 +5,7 @@ import { type NotaryErrorCode, notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { assertRoleName } from '../grammar/role-name.js';
 import type { CredentialProvider } from './credentials.js';
-import { createAgent, createDispatcher, type RemoteTlsOptions, type TransportOptions } from './dispatcher.js';
+import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
 import { buildPublishBody, type PublishFile } from './multipart.js';
 import { type RemoteTimeouts, type RetryPolicy, resolveRetry, resolveTimeouts } from './options.js';
@@ -14,6 +14,7 @@ import { type ExchangeObserver, type SendRequest, sendWithRetry } from './send-w
 import { validateServerUrl } from './server-url.js';
 import { statusError } from './status-errors.js';
 import { type Access, Authorizer, repositoryScope, type Sender } from './token-auth.js';
+import { type TransportFactory, TransportSlot } from './transport.js';
 
 /** Cap on a `<role>.key` response, as Go's `MaxKeySize` (256 KiB). */
 export const MAX_KEY_RESPONSE = 256 * 1024;
@@ -24,8 +25,13 @@ export interface NotaryRemoteOptions {
   /** `http(s)://host[:port][/prefix]` (see `resolveServerUrl`). */
   serverUrl: string;
   gun: string;
-  /** Injected dispatcher (e.g. undici's MockAgent); not closed by `close()`. Default: an Agent made on first use. */
+  /**
+   * Injected undici dispatcher (e.g. MockAgent); not closed by `close()`. Default: a transport made on first use by
+   * `transportFactory`.
+   */
   dispatcher?: Dispatcher;
+  /** Builds the transport from `transport`/`tls` (default `defaultTransport`: node:http, undici for a proxy). */
+  transportFactory?: TransportFactory;
   timeouts?: Partial<RemoteTimeouts>;
   retries?: Partial<RetryPolicy>;
   credentials?: CredentialProvider;
@@ -76,10 +82,7 @@ export class NotaryRemote {
   private readonly retry: RetryPolicy;
   private readonly userAgent: string;
   private readonly auth: Authorizer;
-  private readonly ownsDispatcher: boolean;
-  private dispatcher: Dispatcher | undefined;
-  private readonly tls: RemoteTlsOptions;
-  private readonly transport: TransportOptions | undefined;
+  private readonly http: TransportSlot;
   private readonly onExchange: ExchangeObserver | undefined;
 
   /**
@@ -96,10 +99,7 @@ export class NotaryRemote {
     this.timeouts = resolveTimeouts(o.timeouts);
     this.retry = resolveRetry(o.retries);
     this.userAgent = o.userAgent ?? 'notary-ts';
-    this.dispatcher = o.dispatcher;
-    this.ownsDispatcher = o.dispatcher === undefined;
-    this.tls = o.tls ?? {};
-    this.transport = o.transport;
+    this.http = new TransportSlot(o, this.timeouts.connectMs);
     this.onExchange = o.onExchange;
     this.auth = new Authorizer({
       server: u,
@@ -240,13 +240,9 @@ export class NotaryRemote {
     });
   }
 
-  /** Closes the Agent this remote created (an injected dispatcher is left alone). Idle sockets never hold the process. */
+  /** Closes the transport this remote made (an injected dispatcher is left alone). Idle sockets never hold the process. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher && this.dispatcher) {
-      const d = this.dispatcher;
-      this.dispatcher = undefined;
-      await d.close();
-    }
+    await this.http.close();
   }
 
   private request(
@@ -345,13 +341,6 @@ export class NotaryRemote {
   }
 
   private send(req: SendRequest, deadline: number): Promise<ExchangeResponse> {
-    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, this.retry, this.onExchange);
-  }
-
-  private getDispatcher(): Dispatcher {
-    this.dispatcher ??= this.transport
-      ? createDispatcher(this.timeouts.connectMs, this.transport)
-      : createAgent(this.timeouts.connectMs, this.tls);
-    return this.dispatcher;
+    return sendWithRetry(() => this.http.get(), req, deadline, this.timeouts, this.retry, this.onExchange);
   }
 }

@@ -4,13 +4,14 @@ import type { Dispatcher } from 'undici';
 import { isJsonObject, parseJson } from '../canonical/index.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import type { CredentialProvider } from './credentials.js';
-import { createAgent, createDispatcher, type RemoteTlsOptions, type TransportOptions } from './dispatcher.js';
+import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
 import { type RemoteTimeouts, type RetryPolicy, resolveRetry, resolveTimeouts } from './options.js';
 import { type ExchangeObserver, type SendRequest, sendWithRetry } from './send-with-retry.js';
 import { isLoopbackHost } from './server-url.js';
 import { statusError } from './status-errors.js';
 import { Authorizer, repositoryScope, type Sender } from './token-auth.js';
+import { type TransportFactory, TransportSlot } from './transport.js';
 
 /** Largest manifest accepted (distribution's own limit for a manifest PUT is 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -42,8 +43,10 @@ export interface RegistryClientOptions {
    * hosts are always allowed. Such hosts are tried over HTTPS first; HTTP is used only when the TLS handshake fails.
    */
   insecureRegistries?: readonly string[];
-  /** Injected dispatcher (not closed by `close()`); default an Agent built from `tls`. */
+  /** Injected undici dispatcher (not closed by `close()`); default a transport made by `transportFactory`. */
   dispatcher?: Dispatcher;
+  /** Builds the transport from `transport`/`tls` (default `defaultTransport`: node:http, undici for a proxy). */
+  transportFactory?: TransportFactory;
   /** TLS files; used only when neither a dispatcher nor `transport` is given. */
   tls?: RemoteTlsOptions;
   /** TLS material and proxy as the connection layer resolves them (`resolveConnection(...).transport`). */
@@ -101,8 +104,7 @@ export class RegistryClient {
   private readonly retry: RetryPolicy;
   private readonly userAgent: string;
   private readonly auths = new Map<string, Authorizer>();
-  private readonly ownsDispatcher: boolean;
-  private dispatcher: Dispatcher | undefined;
+  private readonly http: TransportSlot;
 
   /** @throws RangeError on bad timeout/retry numbers */
   constructor(private readonly o: RegistryClientOptions) {
@@ -112,8 +114,7 @@ export class RegistryClient {
     this.timeouts = resolveTimeouts(o.timeouts);
     this.retry = resolveRetry(o.retries);
     this.userAgent = o.userAgent ?? 'notary-ts';
-    this.dispatcher = o.dispatcher;
-    this.ownsDispatcher = o.dispatcher === undefined;
+    this.http = new TransportSlot(o, this.timeouts.connectMs);
   }
 
   /**
@@ -291,23 +292,12 @@ export class RegistryClient {
     return a;
   }
 
-  /** Closes the Agent this client created (an injected dispatcher is left alone). */
+  /** Closes the transport this client made (an injected dispatcher is left alone). */
   async close(): Promise<void> {
-    if (this.ownsDispatcher && this.dispatcher) {
-      const d = this.dispatcher;
-      this.dispatcher = undefined;
-      await d.close();
-    }
+    await this.http.close();
   }
 
   private send(req: SendRequest, deadline: number, retry: RetryPolicy = this.retry): Promise<ExchangeResponse> {
-    return sendWithRetry(() => this.getDispatcher(), req, deadline, this.timeouts, retry, this.o.onExchange);
-  }
-
-  private getDispatcher(): Dispatcher {
-    this.dispatcher ??= this.o.transport
-      ? createDispatcher(this.timeouts.connectMs, this.o.transport)
-      : createAgent(this.timeouts.connectMs, this.o.tls ?? {});
-    return this.dispatcher;
+    return sendWithRetry(() => this.http.get(), req, deadline, this.timeouts, retry, this.o.onExchange);
   }
 }

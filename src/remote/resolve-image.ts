@@ -7,6 +7,7 @@ import { type CredentialProvider, dockerConfigCredentials } from './credentials.
 import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import { RegistryClient, type ResolvedManifest, registryApiHost } from './registry-client.js';
 import type { ExchangeObserver } from './send-with-retry.js';
+import type { TransportFactory } from './transport.js';
 
 export interface ResolveImageOptions {
   /** Hosts that may be reached over plain HTTP (docker's `--insecure-registry`); loopback always may. */
@@ -21,6 +22,8 @@ export interface ResolveImageOptions {
   onExchange?: ExchangeObserver;
   /** Injected dispatcher (tests); not closed. */
   dispatcher?: Dispatcher;
+  /** Builds each registry's transport (default `defaultTransport`: node:http, undici for a proxy). */
+  transportFactory?: TransportFactory;
   /** Bound on each registry call, retries and token fetches included (default 30 s). */
   timeoutMs?: number;
   /** Environment for the default credentials (`DOCKER_CONFIG`, `HOME`); default `process.env`. */
@@ -58,6 +61,7 @@ export class RegistryPool {
           : {}),
         ...(o.onExchange ? { onExchange: o.onExchange } : {}),
         ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
+        ...(o.transportFactory ? { transportFactory: o.transportFactory } : {}),
         ...(o.timeoutMs !== undefined ? { timeouts: { totalMs: o.timeoutMs } } : {}),
       });
       this.clients.set(registry, c);

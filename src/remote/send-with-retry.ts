@@ -1,7 +1,8 @@
 // One exchange with the retry policy: GETs only, on network errors, connect timeouts and 5xx, within the deadline.
-import type { Dispatcher } from 'undici';
-import { type ExchangeRequest, type ExchangeResponse, exchange, isRetryable } from './http-exchange.js';
+import type { ExchangeRequest, ExchangeResponse } from './http-exchange.js';
 import { backoffDelay, type RemoteTimeouts, type RetryPolicy } from './options.js';
+import type { Transport } from './transport.js';
+import { isRetryable } from './transport-errors.js';
 
 /** An exchange before the per-call limits are filled in. */
 export type SendRequest = Omit<ExchangeRequest, 'deadline' | 'headersTimeoutMs' | 'bodyIdleTimeoutMs'>;
@@ -25,10 +26,10 @@ export type ExchangeObserver = (event: ExchangeEvent) => void;
  * it to SERVER_ERROR); a last error is thrown. No retry starts when its backoff would cross the deadline. POST and
  * DELETE are sent once: a publish the server may already have applied must not be repeated blindly. A POST waits for
  * headers up to the whole deadline, since the server validates the upload before it answers.
- * @throws NotaryError NETWORK, TIMEOUT, BAD_RESPONSE, RESPONSE_TOO_LARGE (from `exchange`)
+ * @throws NotaryError NETWORK, TIMEOUT, BAD_RESPONSE, RESPONSE_TOO_LARGE (from the transport)
  */
 export async function sendWithRetry(
-  dispatcher: () => Dispatcher,
+  transport: () => Transport,
   req: SendRequest,
   deadline: number,
   timeouts: RemoteTimeouts,
@@ -47,7 +48,7 @@ export async function sendWithRetry(
     let error: unknown;
     const started = performance.now();
     try {
-      res = await exchange(dispatcher(), full);
+      res = await transport().request(full);
       observe?.(event(req, res.status, undefined, started));
       if (!(idempotent && res.status >= 500 && res.status < 600)) return res;
     } catch (e) {

@@ -30,6 +30,7 @@ const ROOT_EXPORTS = [
   'constantPassphrase',
   'decodeArchive',
   'defaultCredentials',
+  'defaultTransport',
   'dockerConfigCredentials',
   'doctor',
   'emptyTrustPinning',
@@ -78,7 +79,9 @@ const ROOT_EXPORTS = [
   'stagedChanges',
   'staticSignerSource',
   'targetMetaOf',
+  'transportOfKind',
   'ttyPassphrases',
+  'undiciTransport',
   'useAgentModule',
 ];
 

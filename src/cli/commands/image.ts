@@ -29,6 +29,7 @@ export function registryOptions(args: ParsedArgs, opts: CommonOptions): ResolveI
     // as for a notary server at that address; credentials stay docker's config for the registry.
     transport: (host) => resolveConnection(host, { ...connection, server: `https://${host}` }).transport,
     ...(connection.onExchange ? { onExchange: connection.onExchange } : {}),
+    ...(connection.transportFactory ? { transportFactory: connection.transportFactory } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   };
 }

@@ -1,16 +1,24 @@
 // publish(): the multipart body as Go writes it (parsed back by the test server) and the server's 400 mapping.
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TransportFactory } from '../../../src/remote/index.js';
 import { NotaryRemote } from '../../../src/remote/index.js';
 import { buildPublishBody } from '../../../src/remote/multipart.js';
+import { TRANSPORTS } from '../../helpers/transports.js';
 import { type LocalServer, sendError, startLocalServer } from './local-server.js';
+
+let transportFactory: TransportFactory;
 
 const GUN = 'example.com/p/q';
 let srv: LocalServer;
 const remotes: NotaryRemote[] = [];
 
 function remote(): NotaryRemote {
-  const r = new NotaryRemote({ serverUrl: srv.url, gun: GUN });
+  const r = new NotaryRemote({
+    transportFactory,
+    serverUrl: srv.url,
+    gun: GUN,
+  });
   remotes.push(r);
   return r;
 }
@@ -57,112 +65,123 @@ afterAll(async () => {
   await srv.close();
 });
 
-describe('publish request body', () => {
-  it('is ONE multipart POST to /v2/<gun>/_trust/tuf/ with field files and filename = role name', async () => {
-    srv.handle((_q, res) => res.end());
-    const files = [
-      { role: 'root', bytes: new Uint8Array(Buffer.from('{"signed":{"_type":"Root"}}')) },
-      { role: 'targets', bytes: new Uint8Array(randomBytes(3000)) },
-      { role: 'targets/releases', bytes: new Uint8Array(Buffer.from('\r\n--\r\n')) },
-      { role: 'snapshot', bytes: new Uint8Array(0) },
+describe.each(TRANSPORTS)('%s transport', (_name, factory) => {
+  beforeAll(() => {
+    transportFactory = factory;
+  });
+
+  describe('publish request body', () => {
+    it('is ONE multipart POST to /v2/<gun>/_trust/tuf/ with field files and filename = role name', async () => {
+      srv.handle((_q, res) => res.end());
+      const files = [
+        { role: 'root', bytes: new Uint8Array(Buffer.from('{"signed":{"_type":"Root"}}')) },
+        { role: 'targets', bytes: new Uint8Array(randomBytes(3000)) },
+        { role: 'targets/releases', bytes: new Uint8Array(Buffer.from('\r\n--\r\n')) },
+        { role: 'snapshot', bytes: new Uint8Array(0) },
+      ];
+      await remote().publish(files);
+      expect(srv.requests).toHaveLength(1);
+      const q = srv.requests[0]!;
+      expect(q.method).toBe('POST');
+      expect(q.url).toBe(`/v2/${GUN}/_trust/tuf/`);
+      expect(Number(q.headers['content-length'])).toBe(q.body.length);
+      const parts = parseMultipart(String(q.headers['content-type']), q.body);
+      expect(parts.map((p) => p.headers['content-disposition'])).toEqual(
+        files.map((f) => `form-data; name="files"; filename="${f.role}"`),
+      );
+      for (const [i, p] of parts.entries()) {
+        expect(p.headers['content-type']).toBe('application/octet-stream');
+        expect(Buffer.compare(p.body, Buffer.from(files[i]!.bytes))).toBe(0);
+      }
+    });
+
+    it('refuses an empty list, duplicate roles and unsafe role names before sending', async () => {
+      expect(() => buildPublishBody([])).toThrow(RangeError);
+      const one = { role: 'root', bytes: new Uint8Array(1) };
+      expect(() => buildPublishBody([one, one])).toThrow(RangeError);
+      await expect(remote().publish([{ role: 'targets/"x', bytes: new Uint8Array(1) }])).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+      expect(srv.requests).toHaveLength(0);
+    });
+  });
+
+  describe('publish error mapping (notary-server errcode bodies)', () => {
+    const cases: Array<[string, number, unknown, Record<string, unknown>]> = [
+      [
+        'VERSION → VERSION_CONFLICT',
+        400,
+        { errors: [{ code: 'VERSION', message: 'A newer version of metadata is already available.', detail: {} }] },
+        { code: 'VERSION_CONFLICT', details: { serverCode: 'VERSION' } },
+      ],
+      [
+        'INVALID_UPDATE ErrBadTargets → SERVER_REJECTED with name and reason',
+        400,
+        {
+          errors: [
+            {
+              code: 'INVALID_UPDATE',
+              message: 'Update sent by the client is invalid.',
+              detail: { Name: 'ErrBadTargets', Error: { Msg: 'valid signatures did not meet threshold for targets' } },
+            },
+          ],
+        },
+        {
+          code: 'SERVER_REJECTED',
+          details: {
+            serverCode: 'INVALID_UPDATE',
+            name: 'ErrBadTargets',
+            reason: 'valid signatures did not meet threshold for targets',
+          },
+        },
+      ],
+      [
+        'INVALID_UPDATE ErrBadHierarchy',
+        400,
+        {
+          errors: [
+            {
+              code: 'INVALID_UPDATE',
+              detail: { Name: 'ErrBadHierarchy', Error: { Missing: 'snapshot', Msg: 'no snapshot was included' } },
+            },
+          ],
+        },
+        { code: 'SERVER_REJECTED', details: { name: 'ErrBadHierarchy', reason: 'no snapshot was included' } },
+      ],
+      [
+        'MALFORMED_JSON → SERVER_REJECTED',
+        400,
+        { errors: [{ code: 'MALFORMED_JSON', message: 'JSON sent by the client could not be parsed.' }] },
+        { code: 'SERVER_REJECTED', details: { serverCode: 'MALFORMED_JSON', status: 400 } },
+      ],
+      [
+        'INVALID_ROLE keeps its string detail',
+        400,
+        { errors: [{ code: 'INVALID_ROLE', message: 'invalid role', detail: 'foo' }] },
+        { code: 'SERVER_REJECTED', details: { serverCode: 'INVALID_ROLE', detail: 'foo' } },
+      ],
+      [
+        'unparseable 400 body → SERVER_REJECTED',
+        400,
+        'not json',
+        { code: 'SERVER_REJECTED', details: { status: 400 } },
+      ],
+      ['401 → UNAUTHORIZED', 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { code: 'UNAUTHORIZED' }],
+      ['403 → UNAUTHORIZED', 403, { errors: [{ code: 'DENIED' }] }, { code: 'UNAUTHORIZED', details: { status: 403 } }],
+      ['413 → SERVER_REJECTED', 413, {}, { code: 'SERVER_REJECTED', details: { status: 413 } }],
+      ['500 → SERVER_ERROR', 500, {}, { code: 'SERVER_ERROR', details: { status: 500 } }],
     ];
-    await remote().publish(files);
-    expect(srv.requests).toHaveLength(1);
-    const q = srv.requests[0]!;
-    expect(q.method).toBe('POST');
-    expect(q.url).toBe(`/v2/${GUN}/_trust/tuf/`);
-    expect(Number(q.headers['content-length'])).toBe(q.body.length);
-    const parts = parseMultipart(String(q.headers['content-type']), q.body);
-    expect(parts.map((p) => p.headers['content-disposition'])).toEqual(
-      files.map((f) => `form-data; name="files"; filename="${f.role}"`),
-    );
-    for (const [i, p] of parts.entries()) {
-      expect(p.headers['content-type']).toBe('application/octet-stream');
-      expect(Buffer.compare(p.body, Buffer.from(files[i]!.bytes))).toBe(0);
+    for (const [name, status, body, expected] of cases) {
+      it(name, async () => {
+        srv.handle((_q, res) => {
+          if (typeof body === 'string') {
+            res.writeHead(status);
+            res.end(body);
+          } else sendError(res, status, body);
+        });
+        await expect(remote().publish([{ role: 'targets', bytes: new Uint8Array(2) }])).rejects.toMatchObject(expected);
+        expect(srv.requests).toHaveLength(1);
+      });
     }
   });
-
-  it('refuses an empty list, duplicate roles and unsafe role names before sending', async () => {
-    expect(() => buildPublishBody([])).toThrow(RangeError);
-    const one = { role: 'root', bytes: new Uint8Array(1) };
-    expect(() => buildPublishBody([one, one])).toThrow(RangeError);
-    await expect(remote().publish([{ role: 'targets/"x', bytes: new Uint8Array(1) }])).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-    });
-    expect(srv.requests).toHaveLength(0);
-  });
-});
-
-describe('publish error mapping (notary-server errcode bodies)', () => {
-  const cases: Array<[string, number, unknown, Record<string, unknown>]> = [
-    [
-      'VERSION → VERSION_CONFLICT',
-      400,
-      { errors: [{ code: 'VERSION', message: 'A newer version of metadata is already available.', detail: {} }] },
-      { code: 'VERSION_CONFLICT', details: { serverCode: 'VERSION' } },
-    ],
-    [
-      'INVALID_UPDATE ErrBadTargets → SERVER_REJECTED with name and reason',
-      400,
-      {
-        errors: [
-          {
-            code: 'INVALID_UPDATE',
-            message: 'Update sent by the client is invalid.',
-            detail: { Name: 'ErrBadTargets', Error: { Msg: 'valid signatures did not meet threshold for targets' } },
-          },
-        ],
-      },
-      {
-        code: 'SERVER_REJECTED',
-        details: {
-          serverCode: 'INVALID_UPDATE',
-          name: 'ErrBadTargets',
-          reason: 'valid signatures did not meet threshold for targets',
-        },
-      },
-    ],
-    [
-      'INVALID_UPDATE ErrBadHierarchy',
-      400,
-      {
-        errors: [
-          {
-            code: 'INVALID_UPDATE',
-            detail: { Name: 'ErrBadHierarchy', Error: { Missing: 'snapshot', Msg: 'no snapshot was included' } },
-          },
-        ],
-      },
-      { code: 'SERVER_REJECTED', details: { name: 'ErrBadHierarchy', reason: 'no snapshot was included' } },
-    ],
-    [
-      'MALFORMED_JSON → SERVER_REJECTED',
-      400,
-      { errors: [{ code: 'MALFORMED_JSON', message: 'JSON sent by the client could not be parsed.' }] },
-      { code: 'SERVER_REJECTED', details: { serverCode: 'MALFORMED_JSON', status: 400 } },
-    ],
-    [
-      'INVALID_ROLE keeps its string detail',
-      400,
-      { errors: [{ code: 'INVALID_ROLE', message: 'invalid role', detail: 'foo' }] },
-      { code: 'SERVER_REJECTED', details: { serverCode: 'INVALID_ROLE', detail: 'foo' } },
-    ],
-    ['unparseable 400 body → SERVER_REJECTED', 400, 'not json', { code: 'SERVER_REJECTED', details: { status: 400 } }],
-    ['401 → UNAUTHORIZED', 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { code: 'UNAUTHORIZED' }],
-    ['403 → UNAUTHORIZED', 403, { errors: [{ code: 'DENIED' }] }, { code: 'UNAUTHORIZED', details: { status: 403 } }],
-    ['413 → SERVER_REJECTED', 413, {}, { code: 'SERVER_REJECTED', details: { status: 413 } }],
-    ['500 → SERVER_ERROR', 500, {}, { code: 'SERVER_ERROR', details: { status: 500 } }],
-  ];
-  for (const [name, status, body, expected] of cases) {
-    it(name, async () => {
-      srv.handle((_q, res) => {
-        if (typeof body === 'string') {
-          res.writeHead(status);
-          res.end(body);
-        } else sendError(res, status, body);
-      });
-      await expect(remote().publish([{ role: 'targets', bytes: new Uint8Array(2) }])).rejects.toMatchObject(expected);
-      expect(srv.requests).toHaveLength(1);
-    });
-  }
 });

@@ -5,8 +5,12 @@ import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransportFactory } from '../../../src/remote/index.js';
 import { NotaryRemote } from '../../../src/remote/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { TRANSPORTS } from '../../helpers/transports.js';
+
+let transportFactory: TransportFactory;
 
 let dir: string;
 let server: Server;
@@ -85,51 +89,74 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe('tls', () => {
-  it('an unknown CA is NETWORK (tls) and is not retried', async () => {
-    const sleeps: number[] = [];
-    const r = new NotaryRemote({
-      serverUrl: url,
-      gun: 'a/b',
-      retries: { sleep: async (ms) => void sleeps.push(ms) },
-    });
-    await expect(r.getRole('root', { maxBytes: 10 })).rejects.toMatchObject({
-      code: 'NETWORK',
-      details: { tls: true },
-    });
-    expect(sleeps).toEqual([]);
-    await r.close();
+describe.each(TRANSPORTS)('%s transport', (_name, factory) => {
+  beforeAll(() => {
+    transportFactory = factory;
   });
 
-  it('trusts the server with caFile, and presents a client certificate', async () => {
-    const r = new NotaryRemote({ serverUrl: url, gun: 'a/b', tls: { caFile: join(dir, 'ca.pem') } });
-    await r.getRole('root', { maxBytes: 10 });
-    await r.close();
-    const m = new NotaryRemote({
-      serverUrl: url,
-      gun: 'a/b',
-      tls: { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'client.pem'), keyFile: join(dir, 'client.key') },
+  describe('tls', () => {
+    it('an unknown CA is NETWORK (tls) and is not retried', async () => {
+      const sleeps: number[] = [];
+      const r = new NotaryRemote({
+        transportFactory,
+        serverUrl: url,
+        gun: 'a/b',
+        retries: { sleep: async (ms) => void sleeps.push(ms) },
+      });
+      await expect(r.getRole('root', { maxBytes: 10 })).rejects.toMatchObject({
+        code: 'NETWORK',
+        details: { tls: true },
+      });
+      expect(sleeps).toEqual([]);
+      await r.close();
     });
-    await m.ping();
-    await m.close();
-    expect(peers.slice(-2)).toEqual(['-', 'client']);
-  });
 
-  it('insecureSkipVerify accepts any certificate', async () => {
-    const r = new NotaryRemote({ serverUrl: url, gun: 'a/b', tls: { insecureSkipVerify: true } });
-    await r.ping();
-    await r.close();
-  });
+    it('trusts the server with caFile, and presents a client certificate', async () => {
+      const r = new NotaryRemote({
+        transportFactory,
+        serverUrl: url,
+        gun: 'a/b',
+        tls: { caFile: join(dir, 'ca.pem') },
+      });
+      await r.getRole('root', { maxBytes: 10 });
+      await r.close();
+      const m = new NotaryRemote({
+        transportFactory,
+        serverUrl: url,
+        gun: 'a/b',
+        tls: { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'client.pem'), keyFile: join(dir, 'client.key') },
+      });
+      await m.ping();
+      await m.close();
+      expect(peers.slice(-2)).toEqual(['-', 'client']);
+    });
 
-  it('bad TLS material is INVALID_CONFIG', async () => {
-    const cases = [
-      { certFile: join(dir, 'client.pem') },
-      { caFile: join(dir, 'missing.pem') },
-      { caFile: join(dir, 'client.key') },
-    ];
-    for (const tls of cases) {
-      const r = new NotaryRemote({ serverUrl: url, gun: 'a/b', tls });
-      await expect(r.ping()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
-    }
+    it('insecureSkipVerify accepts any certificate', async () => {
+      const r = new NotaryRemote({
+        transportFactory,
+        serverUrl: url,
+        gun: 'a/b',
+        tls: { insecureSkipVerify: true },
+      });
+      await r.ping();
+      await r.close();
+    });
+
+    it('bad TLS material is INVALID_CONFIG', async () => {
+      const cases = [
+        { certFile: join(dir, 'client.pem') },
+        { caFile: join(dir, 'missing.pem') },
+        { caFile: join(dir, 'client.key') },
+      ];
+      for (const tls of cases) {
+        const r = new NotaryRemote({
+          transportFactory,
+          serverUrl: url,
+          gun: 'a/b',
+          tls,
+        });
+        await expect(r.ping()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+      }
+    });
   });
 });

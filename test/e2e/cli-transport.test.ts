@@ -1,0 +1,82 @@
+// Which HTTP stack a CLI run loads (SPEC §9 "Transport"): the default verify path uses node:http and never loads
+// undici (nor node:http2/tls/https that undici pulls in); NOTARY_TS_TRANSPORT=undici does load it (the probe can
+// fail); a bad value is refused. A preloaded probe reports Node's loaded built-ins and require cache at exit.
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binBuilt, runBin } from '../helpers/cli-bin.js';
+import { type HostileServer, startHostileServer } from '../helpers/hostile-server.js';
+import { RepoSimulator } from '../helpers/repo-simulator.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const GUN = 'example.com/transport/probe';
+let server: HostileServer;
+let probe: string;
+let digest: string;
+
+beforeAll(async () => {
+  expect(binBuilt(), 'npm run build first').toBe(true);
+  const sim = new RepoSimulator({ gun: GUN, now: new Date() });
+  const meta = sim.addTarget('v1', 'payload');
+  sim.publish();
+  digest = `sha256:${Buffer.from(meta.hashes.sha256 as Uint8Array).toString('hex')}`;
+  server = await startHostileServer(sim);
+  probe = join(tempDir('transport-probe-'), 'probe.cjs');
+  writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify({
+      builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)),
+      files: Object.keys(require.cache),
+    })));\n`,
+  );
+});
+afterAll(async () => server?.stop());
+
+interface Loaded {
+  builtins: string[];
+  files: string[];
+}
+
+/** A cold `verify` with the probe preloaded; returns what the process had loaded when it exited. */
+async function coldVerify(env: Record<string, string>): Promise<Loaded> {
+  const dir = tempDir('transport-run-');
+  const out = join(dir, 'loaded.json');
+  const r = await runBin(['-s', server.url, '-d', join(dir, 'trust'), 'verify', `${GUN}:v1`], {
+    env: { NODE_OPTIONS: `--require ${probe}`, PROBE_OUT: out, XDG_CACHE_HOME: join(dir, 'cache'), ...env },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim()).toBe(digest);
+  return JSON.parse(await readFile(out, 'utf8')) as Loaded;
+}
+
+const undiciFiles = (l: Loaded) => l.files.filter((f) => /undici/.test(f));
+
+describe('the CLI verify path', () => {
+  it('by default talks node:http and loads neither undici nor the modules it needs', async () => {
+    for (const cache of ['1', '0']) {
+      const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: cache });
+      expect(l.builtins, `code cache off=${cache}`).toContain('http');
+      for (const m of ['http2', 'tls', 'https', 'worker_threads']) {
+        expect(l.builtins, `${m} loaded (code cache off=${cache})`).not.toContain(m);
+      }
+      // Without the code cache the launcher registers nothing in advance: any undici file here was loaded.
+      if (cache === '1') expect(undiciFiles(l)).toEqual([]);
+    }
+  });
+
+  it('NOTARY_TS_TRANSPORT=undici loads undici (the probe sees it) and verifies the same', async () => {
+    const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: '1', NOTARY_TS_TRANSPORT: 'undici' });
+    expect(l.builtins).toContain('http2');
+    expect(undiciFiles(l).length).toBeGreaterThan(0);
+  });
+
+  it('another NOTARY_TS_TRANSPORT value is INVALID_CONFIG', async () => {
+    const dir = tempDir('transport-bad-');
+    const r = await runBin(['-s', server.url, '-d', dir, 'verify', '--json', `${GUN}:v1`], {
+      env: { NOTARY_TS_TRANSPORT: 'curl' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.json()['code']).toBe('INVALID_CONFIG');
+  });
+});

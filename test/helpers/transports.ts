@@ -1,0 +1,13 @@
+// The two HTTP transports every remote test runs against (SPEC §9 "Transport"): node:http and undici.
+import { NodeHttpTransport, type TransportFactory, undiciTransport } from '../../src/remote/index.js';
+
+export type TransportName = 'node' | 'undici';
+
+/** `[name, factory]` pairs for `describe.each`. */
+export const TRANSPORTS: readonly (readonly [TransportName, TransportFactory])[] = [
+  ['node', (ms, options) => new NodeHttpTransport(ms, options)],
+  ['undici', undiciTransport],
+];
+
+/** The names, for CLI tests (`NOTARY_TS_TRANSPORT`). */
+export const TRANSPORT_NAMES: readonly TransportName[] = ['node', 'undici'];
