@@ -73,7 +73,7 @@ export async function lookupTarget(
     hit = await findNotary(repo, tag, opts.roles);
   } else {
     searched = [RELEASES_ROLE, 'targets'];
-    hit = (await dockerRule(repo))(tag);
+    hit = (await dockerRule(repo)).find(tag);
   }
   if (hit === undefined) {
     throw notaryError('TARGET_NOT_FOUND', `no trust data for ${tag} in ${repo.gun}`, {
@@ -114,16 +114,35 @@ function hitIn(r: Resolved | undefined, tag: string, role: string): Hit | undefi
   return file === undefined ? undefined : { file, role };
 }
 
+/** docker pull's rule with its roles resolved: see `dockerRule`. */
+export interface DockerRule {
+  /** The roles consulted, in order (`targets/releases`, `targets`); `resolved` undefined when not delegated. */
+  readonly roles: readonly { readonly name: string; readonly resolved: Resolved | undefined }[];
+  /** Where `verify TAG` finds the tag: the first role whose paths allow it and that lists it. */
+  find(tag: string): Hit | undefined;
+}
+
 /**
- * docker pull's rule (`targets/releases` when its paths allow the tag and it lists it, else `targets`) as a
- * function of the tag, with each role resolved once: the one implementation behind `lookupTarget`'s default, and
- * what the signer's preflight asks of every tag it signs (thousands per publish) without a lookup each.
+ * docker pull's rule (`targets/releases` when its paths allow the tag and it lists it, else `targets`) with each
+ * role resolved once: the one implementation behind `lookupTarget`'s default, and what the signer's preflight
+ * asks of every tag it signs (thousands per publish) without a lookup each.
  * @throws NotaryError the verification codes of `targets/releases` (what `lookupTarget` throws for any tag then)
  */
-export async function dockerRule(repo: TrustedRepository): Promise<(tag: string) => Hit | undefined> {
-  const releases = await repo.resolve(RELEASES_ROLE);
-  const top = await repo.resolve('targets');
-  return (tag) => hitIn(releases, tag, RELEASES_ROLE) ?? hitIn(top, tag, 'targets');
+export async function dockerRule(repo: TrustedRepository): Promise<DockerRule> {
+  const roles = [
+    { name: RELEASES_ROLE, resolved: await repo.resolve(RELEASES_ROLE) },
+    { name: 'targets', resolved: await repo.resolve('targets') },
+  ];
+  return {
+    roles,
+    find(tag) {
+      for (const r of roles) {
+        const hit = hitIn(r.resolved, tag, r.name);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** Notary's `GetTargetByName(name, roles...)`. */

@@ -5,7 +5,7 @@ import { lookupTarget } from '../../../src/client/lookup.js';
 import type { Resolved, TrustedRepository } from '../../../src/client/trusted-repository.js';
 import { isNotaryError, notaryError } from '../../../src/errors.js';
 import { defaultExpiry } from '../../../src/metadata/expiry.js';
-import { type FileMeta, fileMetaFromHex } from '../../../src/metadata/file-meta.js';
+import { type FileMeta, fileMetaFromHex, fileMetaToJson } from '../../../src/metadata/file-meta.js';
 import { parseTargets, Targets, withSignatures } from '../../../src/metadata/index.js';
 import { assertVerify } from '../../../src/signer/verify-tags.js';
 
@@ -154,6 +154,46 @@ describe('assertVerify (the sign preflight, batched)', () => {
       expect(await perTag(repoOf(roles), tags)).toEqual(want);
     });
   }
+
+  it('few tags among many entries (each looked up on its own): the same answers', async () => {
+    const existing = many(2000, 5000);
+    const cases: [FakeRoles, [string, FileMeta][], Record<string, unknown> | null][] = [
+      [{ targets: [...existing, ...many(5)] }, many(5), null],
+      [
+        { targets: [...existing, ...many(5)], releases: { entries: [['t2', meta(9)]] } },
+        many(5),
+        { reason: 'shadowed', tag: 't2', role: 'targets/releases' },
+      ],
+      [{ targets: existing }, many(1), { reason: 'unverifiable', tag: 't0', cause: 'TARGET_NOT_FOUND' }],
+    ];
+    for (const [roles, tags, want] of cases) {
+      expect(await batched(repoOf(roles), tags)).toEqual(want);
+      expect(await perTag(repoOf(roles), tags)).toEqual(want);
+    }
+  });
+
+  it('a digest spelled differently in base64 but decoding to the same bytes is accepted, as verify accepts it', async () => {
+    const tags = many(20);
+    const t = Targets.create({ expires: defaultExpiry('targets', NOW), targets: tags });
+    const canonical = (fileMetaToJson(meta(8)).hashes as Record<string, string>)['sha256'] as string;
+    // 32 bytes in 44 characters: the last digit before '=' carries 2 unused bits; set one of them.
+    const last = canonical.charCodeAt(42);
+    const other = `${canonical.slice(0, 42)}${String.fromCharCode(last + 1)}=`;
+    expect(Buffer.from(other, 'base64')).toEqual(Buffer.from(canonical, 'base64'));
+    const text = Buffer.from(withSignatures(t, []).raw).toString('utf8').replace(canonical, other);
+    const spelled = parseTargets(new Uint8Array(Buffer.from(text)), 'targets').signed;
+    expect(spelled.json['targets']).toMatchObject({ t7: { hashes: { sha256: other } } });
+    const repo = {
+      gun: 'example.com/app',
+      resolve: async (name: string) =>
+        name === 'targets' ? { targets: spelled, role: { name, paths: [''] } } : undefined,
+    } as unknown as TrustedRepository;
+    expect(await batched(repo, tags)).toBeNull();
+    expect(await perTag(repo, tags)).toBeNull();
+    // …and a different digest with the same text length still is not.
+    const wrong = tags.map(([n, m]): [string, FileMeta] => [n, n === 't7' ? meta(99, 8) : m]);
+    expect(await batched(repo, wrong)).toEqual({ reason: 'shadowed', tag: 't7', role: 'targets' });
+  });
 
   it('resolves each role once for a thousand tags', async () => {
     const repo = repoOf({ targets: many(1000), releases: { entries: [] } });
