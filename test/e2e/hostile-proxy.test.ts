@@ -9,6 +9,7 @@ import { cacheFiles, type HostileServer, startHostileServer } from '../helpers/h
 import { type MutateHook, type MutatingProxy, startMutatingProxy } from '../helpers/mutating-proxy.js';
 import { RepoSimulator } from '../helpers/repo-simulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { TRANSPORT_NAMES, useCliTransport } from '../helpers/transports.js';
 
 const GUN = 'example.com/hostile/proxied';
 
@@ -57,46 +58,50 @@ async function attack(hook: MutateHook, code: string | RegExp, status: number): 
   expect(ok.stdout.trim()).toBe(`sha256:${toHex(two.hashes.sha256 as Uint8Array)}`);
 }
 
-describe('framing attacks through the proxy', () => {
-  it('S2 slow drip: a timestamp trickling one byte at a time ends in TIMEOUT', async () => {
-    await attack(
-      (q) => (isFile(q.path, 'timestamp') ? { throttle: { chunkBytes: 1, intervalMs: 100 } } : undefined),
-      /^TIMEOUT$/,
-      4,
-    );
-  });
+describe.each(TRANSPORT_NAMES)('%s transport', (transport) => {
+  beforeAll(() => useCliTransport(transport));
 
-  it('E3 gzip bomb: 64 MiB of zeros in a small gzip body is cut at the timestamp cap (RESPONSE_TOO_LARGE)', async () => {
-    const bomb = gzipSync(Buffer.alloc(64 << 20));
-    expect(bomb.length).toBeLessThan(1 << 20);
-    await attack(
-      (q) => (isFile(q.path, 'timestamp') ? { body: bomb, headers: { 'content-encoding': 'gzip' } } : undefined),
-      /^RESPONSE_TOO_LARGE$/,
-      1,
-    );
-  });
+  describe('framing attacks through the proxy', () => {
+    it('S2 slow drip: a timestamp trickling one byte at a time ends in TIMEOUT', async () => {
+      await attack(
+        (q) => (isFile(q.path, 'timestamp') ? { throttle: { chunkBytes: 1, intervalMs: 100 } } : undefined),
+        /^TIMEOUT$/,
+        4,
+      );
+    });
 
-  it('N2 Content-Length shorter than the body: the client reads what it declares, LENGTH_MISMATCH', async () => {
-    await attack(
-      (q, u) => (isFile(q.path, 'snapshot') ? { contentLength: u.body.length - 16 } : undefined),
-      /^LENGTH_MISMATCH$/,
-      1,
-    );
-  });
+    it('E3 gzip bomb: 64 MiB of zeros in a small gzip body is cut at the timestamp cap (RESPONSE_TOO_LARGE)', async () => {
+      const bomb = gzipSync(Buffer.alloc(64 << 20));
+      expect(bomb.length).toBeLessThan(1 << 20);
+      await attack(
+        (q) => (isFile(q.path, 'timestamp') ? { body: bomb, headers: { 'content-encoding': 'gzip' } } : undefined),
+        /^RESPONSE_TOO_LARGE$/,
+        1,
+      );
+    });
 
-  it('E2 Content-Length longer than the body, connection closed early: NETWORK (nothing half-read is used)', async () => {
-    await attack(
-      (q, u) => (isFile(q.path, 'snapshot') ? { truncateAfter: u.body.length - 16 } : undefined),
-      /^NETWORK$/,
-      4,
-    );
-  });
+    it('N2 Content-Length shorter than the body: the client reads what it declares, LENGTH_MISMATCH', async () => {
+      await attack(
+        (q, u) => (isFile(q.path, 'snapshot') ? { contentLength: u.body.length - 16 } : undefined),
+        /^LENGTH_MISMATCH$/,
+        1,
+      );
+    });
 
-  it('E2 Content-Length beyond the length the timestamp gives: refused before reading, RESPONSE_TOO_LARGE', async () => {
-    await attack(
-      (q, u) => (isFile(q.path, 'snapshot') ? { contentLength: u.body.length + 4096 } : undefined),
-      /^RESPONSE_TOO_LARGE$/,
-      1,
-    );
+    it('E2 Content-Length longer than the body, connection closed early: NETWORK (nothing half-read is used)', async () => {
+      await attack(
+        (q, u) => (isFile(q.path, 'snapshot') ? { truncateAfter: u.body.length - 16 } : undefined),
+        /^NETWORK$/,
+        4,
+      );
+    });
+
+    it('E2 Content-Length beyond the length the timestamp gives: refused before reading, RESPONSE_TOO_LARGE', async () => {
+      await attack(
+        (q, u) => (isFile(q.path, 'snapshot') ? { contentLength: u.body.length + 4096 } : undefined),
+        /^RESPONSE_TOO_LARGE$/,
+        1,
+      );
+    });
   });
 });

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliTransportEnv } from './transports.js';
 
 export const BIN = join(import.meta.dirname, '../../bin/notary-ts.js');
 
@@ -30,7 +31,7 @@ export function runBin(
 ): Promise<BinResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...(opts.env ?? {}) },
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...cliTransportEnv(), ...(opts.env ?? {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { cliTransportEnv } from './transports.js';
 
 export interface CliResult {
   status: number;
@@ -23,7 +24,7 @@ export async function runCli(
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdin,
-    env: { HOME: '/nonexistent-home', ...(opts.env ?? {}) },
+    env: { HOME: '/nonexistent-home', ...cliTransportEnv(), ...(opts.env ?? {}) },
     ...(opts.now ? { now: opts.now } : {}),
   });
   return { status, stdout, stderr, json: () => JSON.parse(stdout.trim() || stderr.trim()) };
@@ -45,7 +46,7 @@ export function runBin(
       : ['faketime', ['-f', opts.faketime, process.execPath, bin, ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, {
-      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...(opts.env ?? {}) },
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...cliTransportEnv(), ...(opts.env ?? {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -11,3 +11,18 @@ export const TRANSPORTS: readonly (readonly [TransportName, TransportFactory])[]
 
 /** The names, for CLI tests (`NOTARY_TS_TRANSPORT`). */
 export const TRANSPORT_NAMES: readonly TransportName[] = ['node', 'undici'];
+
+let cliTransport: TransportName | undefined;
+
+/**
+ * Makes every later `runCli`/`runBin` call of this test file (test/helpers/cli.ts, cli-bin.ts) run the CLI with
+ * `NOTARY_TS_TRANSPORT=name`; a call's own `env` may still override it.
+ */
+export function useCliTransport(name: TransportName | undefined): void {
+  cliTransport = name;
+}
+
+/** The environment `useCliTransport` asks for. */
+export function cliTransportEnv(): Record<string, string> {
+  return cliTransport === undefined ? {} : { NOTARY_TS_TRANSPORT: cliTransport };
+}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { describeInterop, PASSPHRASE_ENV, runNotary, tempDir } from '../helpers/notary.js';
 import { type ProductionNotary, type ServerKeyAlgorithm, startProductionNotary } from '../helpers/production-notary.js';
+import { TRANSPORT_NAMES, useCliTransport } from '../helpers/transports.js';
 
 const hex = (n: number) => n.toString(16).padStart(64, '0');
 const METHOD: Record<ServerKeyAlgorithm, string> = { ecdsa: 'ecdsa', ed25519: 'eddsa' };
@@ -24,8 +25,11 @@ describeInterop('production topology: HTTPS chain + notary-signer (mutual TLS), 
   }, 60_000);
   afterAll(async () => dep?.stop());
 
-  for (const algorithm of ['ecdsa', 'ed25519'] as const) {
-    describe(`key_algorithm ${algorithm}`, () => {
+  for (const [algorithm, transport] of (['ecdsa', 'ed25519'] as const).flatMap((a) =>
+    TRANSPORT_NAMES.map((t) => [a, t] as const),
+  )) {
+    describe(`key_algorithm ${algorithm}, ${transport} transport`, () => {
+      beforeAll(() => useCliTransport(transport));
       const url = () => (dep.servers.get(algorithm) as { url: string }).url;
       const ours = (trustDir: string, args: string[]) =>
         runCli(['-s', url(), '--tlscacert', dep.caFile, '-d', trustDir, ...args], { env: { ...PASSPHRASE_ENV } });
@@ -37,7 +41,7 @@ describeInterop('production topology: HTTPS chain + notary-signer (mutual TLS), 
         );
         return JSON.parse(r.body.toString('utf8')) as Signed;
       };
-      const gun = (name: string) => `example.com/prod-${algorithm}/${name}`;
+      const gun = (name: string) => `example.com/prod-${algorithm}-${transport}/${name}`;
 
       it('sign creates the repository; the timestamp and snapshot are signed by notary-signer with this algorithm; Go and we verify', async () => {
         const dir = tempDir('prod-ts-');
