@@ -165,8 +165,13 @@ export function resolveConnection(gun: string, o: ConnectionOptions = {}): Conne
     env,
     home,
     transport,
-    caSources: tls.caSources,
-    clientCertSource: tls.clientCertSource,
+    // Getters: for a plain-http server `discoverTls` reads the CA files only when they are first needed.
+    get caSources() {
+      return tls.caSources;
+    },
+    get clientCertSource() {
+      return tls.clientCertSource;
+    },
     credentials,
     timeoutMs: o.timeoutMs,
     trustPinning,

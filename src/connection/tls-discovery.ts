@@ -126,7 +126,7 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
 
 /**
  * Resolves the TLS settings of an `https:` server (an `http:` one only when a CA source is named, for an https token
- * realm). CAs, first match decides:
+ * realm; named only by the environment, they are read on first use, see SPEC §15). CAs, first match decides:
  * 1. `--tlscacert`, else 2. the config's `root_ca`: the ONLY roots (Go notary's exclusive root pool);
  * 3. docker's tls dir `<DOCKER_CONFIG or ~/.docker>/tls/<host:port>/*.crt`: added to the default roots (as docker);
  * default roots: 4. `SSL_CERT_FILE`/`SSL_CERT_DIR` when set, else 6. the system bundle (Go's file list), else Node's
@@ -136,18 +136,42 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
  * @throws NotaryError INVALID_CONFIG when a named file is unreadable or not PEM, or a cert comes without its key
  */
 export function discoverTls(input: TlsDiscoveryInput): DiscoveredTls {
+  if (new URL(input.serverUrl).protocol === 'https:') return discoverNow(input);
+  // A plain-http server gets TLS settings only when some are named (its token realm may still be https).
+  const env = input.env;
+  const files = [input.caFile, input.configCaFile, input.certFile, input.keyFile, input.configCertFile];
+  if (files.some((f) => !!f) || input.configKeyFile) return discoverNow(input);
+  if (!env['SSL_CERT_FILE'] && !env['SSL_CERT_DIR'] && !env['NODE_EXTRA_CA_CERTS']) {
+    return { transport: {}, caSources: [] };
+  }
+  // Named only by the environment (as on many CI machines): the default roots are read when something first
+  // asks for them, i.e. when an https token realm is contacted, never for plain-http traffic (an SSL_CERT_DIR of
+  // hundreds of files costs ~10 ms at every start otherwise). Go loads its system pool lazily too.
+  return lazyDiscovered(() => discoverNow(input));
+}
+
+const TLS_FIELDS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'allowPartialTrustChain'] as const;
+
+/** `discoverTls`'s answer computed on first read of any field (then kept; errors are thrown at that read). */
+function lazyDiscovered(discover: () => DiscoveredTls): DiscoveredTls {
+  let found: DiscoveredTls | undefined;
+  const get = (): DiscoveredTls => {
+    found ??= discover();
+    return found;
+  };
+  const transport: NonNullable<TransportOptions['tls']> = {};
+  for (const k of TLS_FIELDS) Object.defineProperty(transport, k, { enumerable: true, get: () => get().transport[k] });
+  return Object.defineProperties({} as DiscoveredTls, {
+    transport: { enumerable: true, value: transport },
+    caSources: { enumerable: true, get: () => get().caSources },
+    clientCertSource: { enumerable: true, get: () => get().clientCertSource },
+  });
+}
+
+function discoverNow(input: TlsDiscoveryInput): DiscoveredTls {
   const transport: NonNullable<TransportOptions['tls']> = {};
   const caSources: string[] = [];
   const out: DiscoveredTls = { transport, caSources };
-  // A plain-http server gets TLS settings only when some are named (its token realm may still be https).
-  const env0 = input.env;
-  const named =
-    !!input.caFile ||
-    !!input.configCaFile ||
-    !!env0['SSL_CERT_FILE'] ||
-    !!env0['SSL_CERT_DIR'] ||
-    !!env0['NODE_EXTRA_CA_CERTS'];
-  if (new URL(input.serverUrl).protocol !== 'https:' && !named) return out;
   const dockerDir = dockerTlsDir(input.dockerConfigDir, input.serverUrl);
   const dockerNames = listDir(dockerDir);
 

@@ -1,0 +1,95 @@
+// A plain-http server whose CA sources are named only by the environment (SSL_CERT_FILE/SSL_CERT_DIR/
+// NODE_EXTRA_CA_CERTS, as on many CI machines) reads them when TLS is first needed, not at every start.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConnection } from '../../../src/connection/connection.js';
+import { discoverTls } from '../../../src/connection/tls-discovery.js';
+import { thrownCode } from '../../helpers/error-code.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const PEM = (name: string) => `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`;
+const HTTP = 'http://127.0.0.1:4443';
+
+function certDir(): { root: string; certs: string } {
+  const root = tempDir('tls-lazy-');
+  const certs = join(root, 'certs');
+  mkdirSync(certs);
+  writeFileSync(join(certs, 'one.pem'), PEM('one'));
+  return { root, certs };
+}
+
+describe('TLS discovery for a plain-http server', () => {
+  it('SSL_CERT_DIR is read on first use, then kept; the answer equals the eager one', () => {
+    const { root, certs } = certDir();
+    const input = { serverUrl: HTTP, env: { SSL_CERT_DIR: certs }, dockerConfigDir: root };
+    const lazy = discoverTls(input);
+    // Written after discovery, before first use: seen, so nothing was read yet.
+    writeFileSync(join(certs, 'two.pem'), PEM('two'));
+    const ca = lazy.transport.ca;
+    expect(ca).toContain(PEM('one'));
+    expect(ca).toContain(PEM('two'));
+    expect(lazy.caSources).toEqual([`SSL_CERT_DIR ${certs}`]);
+    expect(lazy.transport.allowPartialTrustChain).toBe(true);
+    // The same settings an https server gets from the same sources, field for field.
+    const eager = discoverTls({ ...input, serverUrl: 'https://127.0.0.1:4443' });
+    expect({ ...lazy.transport }).toEqual({
+      ...eager.transport,
+      cert: undefined,
+      key: undefined,
+      rejectUnauthorized: undefined,
+    });
+    expect(eager.transport.ca).toBe(ca);
+    // Kept: a later file does not change the answer.
+    writeFileSync(join(certs, 'three.pem'), PEM('three'));
+    expect(lazy.transport.ca).toBe(ca);
+  });
+
+  it('an https server reads them at once', () => {
+    const { root, certs } = certDir();
+    const eager = discoverTls({
+      serverUrl: 'https://127.0.0.1:4443',
+      env: { SSL_CERT_DIR: certs },
+      dockerConfigDir: root,
+    });
+    writeFileSync(join(certs, 'two.pem'), PEM('two'));
+    expect(eager.transport.ca).toContain(PEM('one'));
+    expect(eager.transport.ca).not.toContain(PEM('two'));
+  });
+
+  it('an unreadable SSL_CERT_FILE fails only when TLS is needed (INVALID_CONFIG), as Go reads its pool lazily', () => {
+    const { root } = certDir();
+    const missing = join(root, 'missing.pem');
+    const lazy = discoverTls({ serverUrl: HTTP, env: { SSL_CERT_FILE: missing }, dockerConfigDir: root });
+    expect(thrownCode(() => lazy.transport.ca)).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => lazy.caSources)).toBe('INVALID_CONFIG');
+    // An https server still fails at once.
+    const https = { serverUrl: 'https://127.0.0.1:4443', env: { SSL_CERT_FILE: missing }, dockerConfigDir: root };
+    expect(thrownCode(() => discoverTls(https))).toBe('INVALID_CONFIG');
+  });
+
+  it('files named by flags or config are still read at once, for http too', () => {
+    const { root, certs } = certDir();
+    const env = { SSL_CERT_DIR: certs };
+    const missing = join(root, 'missing.pem');
+    for (const named of [{ caFile: missing }, { configCaFile: missing }, { certFile: missing, keyFile: missing }]) {
+      expect(thrownCode(() => discoverTls({ serverUrl: HTTP, env, dockerConfigDir: root, ...named }))).toBe(
+        'INVALID_CONFIG',
+      );
+    }
+  });
+
+  it('nothing named: no TLS settings at all', () => {
+    const { root } = certDir();
+    expect(discoverTls({ serverUrl: HTTP, env: {}, dockerConfigDir: root })).toEqual({ transport: {}, caSources: [] });
+  });
+
+  it('resolveConnection keeps it lazy: the connection and its transport read the files on first use', () => {
+    const { root, certs } = certDir();
+    const env = { HOME: root, DOCKER_CONFIG: root, SSL_CERT_DIR: certs };
+    const conn = resolveConnection('example.com/app', { server: HTTP, env });
+    writeFileSync(join(certs, 'two.pem'), PEM('two'));
+    expect(conn.transport.tls?.ca).toContain(PEM('two'));
+    expect(conn.caSources).toEqual([`SSL_CERT_DIR ${certs}`]);
+  });
+});
