@@ -11,6 +11,12 @@ import { compareUtf8 } from './key-order.js';
 export interface LazyMatcher {
   match(text: string, at: number): number;
   /**
+   * Optional: the source of a regex (no flags; used sticky) that accepts exactly the values `match` accepts, with
+   * the same end. The parser then matches a whole member `"KEY":VALUE` with a key without escapes in one native
+   * step, which is what keeps a cold (not yet optimised) scan of a large map cheap.
+   */
+  readonly pattern?: string;
+  /**
    * Optional: the value `match` accepted at `start..end`, decoded without the generic parser (it must equal what
    * the strict parser yields for that text). Makes `LazyObject.toJson` cheaper.
    */

@@ -6,7 +6,7 @@ import { fromUtf8, utf8 } from '../encoding/utf8.js';
 import { notaryError } from '../errors.js';
 import { type JsonObject, type JsonValue, newJsonObject } from './json-value.js';
 import { compareUtf8 } from './key-order.js';
-import { compareUtf8Range, type LazyMatcher, LazyObject } from './lazy-object.js';
+import { type LazyMatcher, LazyObject } from './lazy-object.js';
 
 /** Options of the strict parser. */
 export interface ParseOptions {
@@ -116,6 +116,19 @@ function unwire(m: string, e: string): string {
 
 // Runs of string characters that need no attention: not `"`, `\`, a control character or a surrogate.
 const PLAIN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+
+// Per matcher with a `pattern`: one sticky regex for a whole member `"KEY":VALUE` whose key is PLAIN (so the key
+// ends at the first `"`) and whose value is what the matcher accepts. Built from PLAIN's own source.
+const ENTRY = new WeakMap<LazyMatcher, RegExp>();
+function entryRegex(matcher: LazyMatcher): RegExp | undefined {
+  if (matcher.pattern === undefined) return undefined;
+  let re = ENTRY.get(matcher);
+  if (re === undefined) {
+    re = new RegExp(`"${PLAIN.source}":(?:${matcher.pattern})`, 'y');
+    ENTRY.set(matcher, re);
+  }
+  return re;
+}
 
 class Parser {
   i = 0;
@@ -278,10 +291,15 @@ class Parser {
       this.wire = wire0;
       return undefined;
     };
+    const entry = entryRegex(matcher);
     let pos = new Int32Array(1024);
     let n = 0;
     const escapedKeys = new Map<number, string>();
     const slow = new Map<number, JsonValue>();
+    // The previous member's key, decoded, and whether it came from source text without escapes (then it holds no
+    // surrogate, see PLAIN, and UTF-16 order is UTF-8 byte order: the engine's own comparison decides).
+    let prevKey = '';
+    let prevPlain = true;
     let i = start + 1;
     let end: number;
     if (s.charCodeAt(i) === 0x7d) {
@@ -290,31 +308,42 @@ class Parser {
       for (;;) {
         if (s.charCodeAt(i) !== 0x22) return bail();
         const ks = i + 1;
-        PLAIN.lastIndex = ks;
-        PLAIN.test(s);
-        let ke = PLAIN.lastIndex;
+        let ke = -1;
+        let vs: number;
+        let ve = -1;
         let key: string | undefined;
-        if (s.charCodeAt(ke) === 0x22) {
-          i = ke + 1;
-        } else {
-          this.i = i;
-          key = this.string();
-          if (this.nc !== nc0) return bail();
-          i = this.i;
-          ke = i - 1;
+        if (entry !== undefined) {
+          // Key and value in one native step; anything else (escapes, other values) takes the general path.
+          entry.lastIndex = i;
+          if (entry.test(s)) {
+            ve = entry.lastIndex;
+            ke = s.indexOf('"', ks);
+            i = ke + 1;
+          }
         }
+        if (ve < 0) {
+          PLAIN.lastIndex = ks;
+          PLAIN.test(s);
+          ke = PLAIN.lastIndex;
+          if (s.charCodeAt(ke) === 0x22) {
+            i = ke + 1;
+          } else {
+            this.i = i;
+            key = this.string();
+            if (this.nc !== nc0) return bail();
+            i = this.i;
+            ke = i - 1;
+          }
+        }
+        const k = key ?? s.slice(ks, ke);
         if (n > 0) {
-          const p = 4 * (n - 1);
-          const prev = escapedKeys.get(n - 1);
-          const c =
-            key === undefined && prev === undefined
-              ? compareUtf8Range(s, pos[p] as number, pos[p + 1] as number, s, ks, ke)
-              : compareUtf8(prev ?? s.slice(pos[p] as number, pos[p + 1] as number), key ?? s.slice(ks, ke));
-          if (c >= 0) return bail();
+          if (prevPlain && key === undefined ? !(prevKey < k) : compareUtf8(prevKey, k) >= 0) return bail();
         }
+        prevKey = k;
+        prevPlain = key === undefined;
         if (s.charCodeAt(i) !== 0x3a) return bail();
-        const vs = i + 1;
-        let ve = matcher.match(s, vs);
+        vs = i + 1;
+        if (ve < 0) ve = matcher.match(s, vs);
         if (ve < 0) {
           // `value` expects no leading whitespace (`object` skips it first); whitespace is not canonical anyway.
           if (s.charCodeAt(vs) <= 0x20) return bail();

@@ -102,6 +102,7 @@ const CANONICAL_FILE_META_RE =
  * and `validateFileMeta`. Used by the lazy targets parse (`LazyObject`), proven against it by property tests.
  */
 export const CANONICAL_FILE_META: LazyMatcher = {
+  pattern: CANONICAL_FILE_META_RE.source,
   match(s: string, at: number): number {
     CANONICAL_FILE_META_RE.lastIndex = at;
     return CANONICAL_FILE_META_RE.test(s) ? CANONICAL_FILE_META_RE.lastIndex : -1;

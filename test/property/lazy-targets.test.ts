@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, wireString } from '../../src/canonical/index.js';
+import {
+  canonicalBytes,
+  type LazyMatcher,
+  parseJsonWithCanonicalMember,
+  wireString,
+} from '../../src/canonical/index.js';
 import { utf8 } from '../../src/encoding/utf8.js';
 import { isNotaryError } from '../../src/errors.js';
+import { CANONICAL_FILE_META } from '../../src/metadata/file-meta.js';
 import { parseEnvelope, parseTargets, Targets } from '../../src/metadata/index.js';
 
 // The lazy targets parse (scanner + matcher, entries decoded on demand) must decide and answer exactly as the
@@ -222,5 +228,91 @@ describe('lazy targets parse agrees with the eager parse', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// The scanner matches a member whose key has no escapes in one step (`"KEY":` + the matcher's `pattern`) and
+// orders such keys with the engine's string comparison; everything else takes the two-step path (key scan, then
+// `match`, ordering by compareUtf8). Both must decide identically, whatever the keys (raw characters on both sides
+// of the surrogate range, astral characters, escapes, duplicates) and values.
+const rawKey = fc.oneof(
+  keyText,
+  fc.constantFrom('"\ud7ff"', '"\ue000"', '"\uffff"', '"\u{10000}"', '"a\u{1f600}"', '"a\ufffd"', '"t1"', '"t10"'),
+  fc
+    .array(fc.constantFrom('a', 't', '1', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}'), { maxLength: 3 })
+    .map((a) => JSON.stringify(a.join(''))),
+);
+
+function scan(raw: Uint8Array, matcher: LazyMatcher): unknown {
+  try {
+    const p = parseJsonWithCanonicalMember(raw, 'signed', { lazy: { key: 'targets', matcher } });
+    const l = p.lazy;
+    return {
+      canonical: p.canonical === undefined ? undefined : Buffer.from(p.canonical).toString('hex'),
+      lazy:
+        l === undefined
+          ? undefined
+          : {
+              keys: l.keys(),
+              starts: l.keys().map((_, i) => l.valueStart(i)),
+              slow: l.slowIndices(),
+              json: JSON.stringify(l.toJson()),
+            },
+    };
+  } catch (e) {
+    if (!isNotaryError(e)) throw e;
+    return { code: e.code, details: e.details };
+  }
+}
+
+describe('one-step member matching (LazyMatcher.pattern)', () => {
+  const twoStep: LazyMatcher = {
+    match: (s, at) => CANONICAL_FILE_META.match(s, at),
+    decode: (s, a, b) => (CANONICAL_FILE_META.decode as NonNullable<LazyMatcher['decode']>)(s, a, b),
+  };
+
+  it('decides and records exactly as the two-step scan, keys on both sides of the surrogate range included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(rawKey, valueText), { maxLength: 10 }),
+        fc.constantFrom('sorted', 'as-is', 'sorted-dup'),
+        (pairs, order) => {
+          let list = pairs;
+          if (order !== 'as-is') {
+            const dec = (k: string) => {
+              try {
+                return JSON.parse(k) as string;
+              } catch {
+                return '\u{10ffff}';
+              }
+            };
+            list = [...pairs].sort((a, b) => utf8Order(dec(a[0]), dec(b[0])));
+            if (order === 'sorted-dup' && list.length > 0) list = [...list, list[list.length - 1] as [string, string]];
+          }
+          const raw = file(`{${list.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+          expect(scan(raw, CANONICAL_FILE_META)).toEqual(scan(raw, twoStep));
+          expect(lazy(raw)).toEqual(eager(raw));
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  it('orders raw BMP characters above the surrogates after astral ones only by UTF-8 bytes', () => {
+    // U+FFFF < U+10000 in UTF-8 byte order, but as UTF-16 code units "\uffff" > "\ud800\udc00": an ordering taken
+    // from the engine's comparison would be wrong here, so such a pair must take the UTF-8 comparison.
+    const h = 'A'.repeat(43);
+    const entry = (k: string) => `${JSON.stringify(k)}:{"hashes":{"sha256":"${h}="},"length":1}`;
+    const inOrder = file(`{${entry('\uffff')},${entry('\u{10000}')}}`);
+    const reversed = file(`{${entry('\u{10000}')},${entry('\uffff')}}`);
+    expect(parseEnvelope(inOrder, 'targets', { lazyTargets: true }).lazyTargets?.keys()).toEqual([
+      '\uffff',
+      '\u{10000}',
+    ]);
+    expect(parseEnvelope(reversed, 'targets', { lazyTargets: true }).lazyTargets).toBeUndefined();
+    for (const raw of [inOrder, reversed]) {
+      expect(scan(raw, CANONICAL_FILE_META)).toEqual(scan(raw, twoStep));
+      expect(lazy(raw)).toEqual(eager(raw));
+    }
   });
 });
