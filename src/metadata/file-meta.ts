@@ -217,6 +217,8 @@ class HexFileMeta implements FileMeta {
 const LOWER_HEX = new Uint8Array(128);
 for (const c of '0123456789abcdef') LOWER_HEX[c.charCodeAt(0)] = 1;
 
+const LOWER_HEX_RUN = /^[0-9a-f]*$/;
+
 function isLowerHex(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (LOWER_HEX[s.charCodeAt(i)] !== 1) return false;
   return true;
@@ -239,6 +241,40 @@ export function fileMetaFromHex(alg: HashAlgorithm, hex: string, length: number)
   const hashes = newJsonObject();
   hashes[alg] = buf.toString('base64');
   return new HexFileMeta(length, alg === 'sha256' ? { sha256: bytes } : { sha512: bytes }, entryJson(hashes, length));
+}
+
+/**
+ * `fileMetaFromHex('sha256', hexes[i], lengths[i])` for many digests at once (signing thousands of tags): the hex
+ * of all is decoded in one native step and the base64 of all made in another, instead of two conversions per
+ * digest. Each digest sits in a 33-byte slot (its 32 bytes and a zero), so slot k is base64 characters 44k..44k+43
+ * exactly, whose first 43 are the canonical base64 of the 32 bytes. Same results as one call per digest.
+ * @throws RangeError as `fileMetaFromHex`, for the first bad entry
+ */
+export function sha256FileMetasFromHex(hexes: readonly string[], lengths: readonly number[]): FileMeta[] {
+  const n = hexes.length;
+  if (lengths.length !== n) throw new RangeError('one length per digest');
+  const joined = `${hexes.join('00')}00`;
+  // One native scan for the digits of all; the per-digest loop runs only to name the first bad entry.
+  const allHex = LOWER_HEX_RUN.test(joined);
+  for (let i = 0; i < n; i++) {
+    const length = lengths[i] as number;
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('length must be an integer ≥ 0');
+    const hex = hexes[i] as string;
+    if (hex.length !== 64 || !(allHex || isLowerHex(hex))) {
+      throw new RangeError('sha256 digest must be 64 lower-case hex digits');
+    }
+  }
+  const slots = Buffer.from(joined, 'hex');
+  const b64 = slots.toString('base64');
+  const out = new Array<FileMeta>(n);
+  for (let k = 0; k < n; k++) {
+    const bytes = new Uint8Array(slots.buffer, slots.byteOffset + 33 * k, 32);
+    const hashes = newJsonObject();
+    hashes.sha256 = `${b64.slice(44 * k, 44 * k + 43)}=`;
+    const length = lengths[k] as number;
+    out[k] = new HexFileMeta(length, { sha256: bytes }, entryJson(hashes, length));
+  }
+  return out;
 }
 
 /**

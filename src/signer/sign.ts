@@ -14,7 +14,7 @@ import { withContext } from './context.js';
 import type { Op } from './ops.js';
 import { type PublishResult, publishIn } from './publish.js';
 import { gunAndTags } from './sign-images.js';
-import { RELEASES_ROLE, signableRoles, type TagInput, targetMetaOf } from './signable-roles.js';
+import { RELEASES_ROLE, signableRoles, type TagInput, targetMetasOf } from './signable-roles.js';
 import { assertVerify } from './verify-tags.js';
 
 export interface SignOptions extends CommonOptions {
@@ -53,7 +53,7 @@ export interface SignResult extends PublishResult {
 export async function sign(options: SignOptions): Promise<SignResult> {
   // Images are resolved before anything is opened or created: a missing image publishes nothing.
   const { gun, tags } = await gunAndTags(options);
-  const metas = tags.map(targetMetaOf);
+  const metas = targetMetasOf(tags);
   if (metas.length === 0) throw new RangeError('sign needs at least one tag');
   const forced = options.role;
   if (forced !== undefined && !(isTargetsRole(forced) && withinDepthLimit(forced))) {

@@ -3,10 +3,10 @@
 import { canonicalBytes, type JsonValue } from '../canonical/index.js';
 import { RELEASES_ROLE } from '../client/lookup.js';
 import { notaryError } from '../errors.js';
-import { assertTargetName } from '../grammar/target-name.js';
+import { assertTargetName, isValidTargetName } from '../grammar/target-name.js';
 import type { DelegationRole } from '../metadata/delegations.js';
 import { pathAllowed } from '../metadata/delegations.js';
-import { type FileMeta, fileMetaFromHex } from '../metadata/file-meta.js';
+import { type FileMeta, fileMetaFromHex, sha256FileMetasFromHex } from '../metadata/file-meta.js';
 import type { HoldsKey } from './apply.js';
 import type { RepoState } from './repo-state.js';
 
@@ -65,6 +65,31 @@ export function targetMetaOf(t: TagInput): FileMeta {
     });
   }
   return { length: t.size, hashes, custom: t.custom };
+}
+
+/**
+ * `tags.map(targetMetaOf)`, with the digests of many tags converted together (`sha256FileMetasFromHex`). Any tag
+ * the batch cannot take as it is (a `custom`, anything `targetMetaOf` would refuse) sends the whole list through
+ * `targetMetaOf` one by one, so the same tag fails with the same error.
+ * @throws NotaryError as `targetMetaOf`
+ */
+export function targetMetasOf(tags: readonly TagInput[]): FileMeta[] {
+  const hexes: string[] = [];
+  const lengths: number[] = [];
+  for (const t of tags) {
+    const d = t.digest;
+    if (t.custom !== undefined || typeof d !== 'string' || !d.startsWith('sha256:') || !isValidTargetName(t.tag)) {
+      return tags.map(targetMetaOf);
+    }
+    hexes.push(d.slice(7));
+    lengths.push(t.size);
+  }
+  try {
+    return sha256FileMetasFromHex(hexes, lengths);
+  } catch (e) {
+    if (e instanceof RangeError) return tags.map(targetMetaOf);
+    throw e;
+  }
 }
 
 /**
