@@ -50,7 +50,7 @@ describe('FileMetas of many sha256 digests at once', () => {
           all.map(([, l]) => l),
         );
         expect(batch).toHaveLength(all.length);
-        all.forEach(([h, l], i) => same(batch[i] as FileMeta, fileMetaFromHex('sha256', h, l)));
+        for (const [i, [h, l]] of all.entries()) same(batch[i] as FileMeta, fileMetaFromHex('sha256', h, l));
       }),
     );
   });
