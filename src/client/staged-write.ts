@@ -1,7 +1,7 @@
 // A cache file write started early: its temp file is written (and made durable) off the main thread while the
 // caller is still verifying; it becomes the real file only when committed.
 import { randomBytes } from 'node:crypto';
-import { close, constants, mkdirSync, openSync, renameSync, unlinkSync, write } from 'node:fs';
+import { close, constants, fsync, mkdirSync, openSync, renameSync, unlinkSync, write } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sweepStaleTemps } from './stale-temp.js';
 
@@ -29,15 +29,17 @@ export class StagedWrite {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: dirMode });
       sweepStaleTemps(dirname(path)); // a killed writer's temp files (possibly megabytes each) go with the next write
-      fd = openSync(this.tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC, mode);
+      fd = openSync(this.tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (DSYNC ?? 0), mode);
     } catch (e) {
       this.#done = Promise.resolve(e);
       return;
     }
-    this.#done = writeAll(fd, bytes).then(
-      () => closeAsync(fd),
-      (e: unknown) => closeAsync(fd).then(() => e),
-    );
+    this.#done = writeAll(fd, bytes)
+      .then(() => (DSYNC === undefined ? fsyncAsync(fd) : undefined))
+      .then(
+        () => closeAsync(fd),
+        (e: unknown) => closeAsync(fd).then(() => e),
+      );
   }
 
   /** True until committed or discarded. */
@@ -68,6 +70,15 @@ export class StagedWrite {
       // never created
     }
   }
+}
+
+/** `O_DSYNC` where the platform has it (not Windows: there the temp file is fsynced after the write instead). */
+const DSYNC: number | undefined = constants.O_DSYNC;
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fsync(fd, (err) => (err ? reject(err) : resolve()));
+  });
 }
 
 function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
