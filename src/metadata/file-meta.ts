@@ -90,9 +90,13 @@ export function validateFileMeta(v: JsonValue | undefined, role: string, prefix:
 }
 
 // The canonical FileMeta shapes of `CANONICAL_FILE_META`, as one sticky regex: irregexp runs native code where a
-// hand-written loop would still be interpreted during most of a one-shot CLI run.
+// hand-written loop would still be interpreted during most of a one-shot CLI run. A digest is written
+// `(?=[^_"]{43}=)[\w+/]{43}=`, which accepts exactly what `[A-Za-z0-9+/]{43}=` accepts (without the `i` and `u`
+// flags `\w` is `[A-Za-z0-9_]`; the lookahead excludes `_`) but runs about twice as fast: irregexp checks `\w` and
+// a two-character negated class by table, the five-range base64 class by comparisons (≈ 10 of the ≈ 15 ms a 50k
+// map costs). A property test holds it to the plain form.
 const CANONICAL_FILE_META_RE =
-  /\{"hashes":\{(?:"sha256":"[A-Za-z0-9+/]{43}="(?:,"sha512":"[A-Za-z0-9+/]{86}==")?|"sha512":"[A-Za-z0-9+/]{86}==")\},"length":(?:0|[1-9][0-9]{0,14})\}/y;
+  /\{"hashes":\{(?:"sha256":"(?=[^_"]{43}=)[\w+/]{43}="(?:,"sha512":"(?=[^_"]{86}==)[\w+/]{86}==")?|"sha512":"(?=[^_"]{86}==)[\w+/]{86}==")\},"length":(?:0|[1-9][0-9]{0,14})\}/y;
 
 /**
  * Recognises the FileMeta every Docker/Notary target has, in canonical form and nothing else:

@@ -316,3 +316,58 @@ describe('one-step member matching (LazyMatcher.pattern)', () => {
     }
   });
 });
+
+describe('the FileMeta matcher', () => {
+  // The plain form of what CANONICAL_FILE_META accepts; the matcher writes its digests differently for speed.
+  const PLAIN_FORM =
+    /\{"hashes":\{(?:"sha256":"[A-Za-z0-9+/]{43}="(?:,"sha512":"[A-Za-z0-9+/]{86}==")?|"sha512":"[A-Za-z0-9+/]{86}==")\},"length":(?:0|[1-9][0-9]{0,14})\}/y;
+  const oracle = (s: string, at: number) => {
+    PLAIN_FORM.lastIndex = at;
+    return PLAIN_FORM.test(s) ? PLAIN_FORM.lastIndex : -1;
+  };
+  // Digest-like runs over the base64 alphabet plus the characters a faster class could let through (`_` above all,
+  // which `\w` holds), at and around the right lengths.
+  const near = (n: number) =>
+    fc
+      .array(fc.constantFrom(...B64, ...'_-.,:"=\\ é\u00ff'.split(''), 'A', 'z', '0', '+', '/'), {
+        minLength: n - 2,
+        maxLength: n + 2,
+      })
+      .map((a) => a.join(''));
+  const digest = (n: number, pad: string) =>
+    fc.oneof(
+      b64Chars(n).map((s) => s + pad),
+      fc.tuple(b64Chars(n), fc.nat({ max: n - 1 })).map(([s, i]) => `${s.slice(0, i)}_${s.slice(i + 1)}${pad}`),
+      near(n + pad.length),
+    );
+  const text = fc.oneof(
+    fc.tuple(digest(43, '='), length).map(([h, l]) => `{"hashes":{"sha256":"${h}"},"length":${l}}`),
+    fc
+      .tuple(digest(43, '='), digest(86, '=='), length)
+      .map(([h, k, l]) => `{"hashes":{"sha256":"${h}","sha512":"${k}"},"length":${l}}`),
+    fc.tuple(digest(86, '=='), length).map(([k, l]) => `{"hashes":{"sha512":"${k}"},"length":${l}}`),
+    valueText,
+  );
+
+  it('accepts exactly what the plain base64 form accepts, with the same end', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3 }), text, fc.string({ maxLength: 3 }), (before, t, after) => {
+        const s = before + t + after;
+        expect(CANONICAL_FILE_META.match(s, before.length)).toBe(oracle(s, before.length));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('declines a digest with `_` anywhere, and the lazy parse still agrees with the eager one', () => {
+    const h = 'A'.repeat(43);
+    for (let i = 0; i < 43; i++) {
+      const bad = `${h.slice(0, i)}_${h.slice(i + 1)}=`;
+      const v = `{"hashes":{"sha256":"${bad}"},"length":1}`;
+      expect(CANONICAL_FILE_META.match(v, 0)).toBe(-1);
+      const raw = file(`{"t":${v}}`);
+      expect(lazy(raw)).toEqual(eager(raw));
+      expect(lazy(raw).code).toBe('INVALID_METADATA');
+    }
+  });
+});
