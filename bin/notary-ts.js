@@ -6,15 +6,20 @@ const { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileS
 const Module = require('node:module');
 const { homedir } = require('node:os');
 const { basename, dirname, isAbsolute, join } = require('node:path');
-const { setFlagsFromString } = require('node:v8');
 const { Script, constants: vmConstants } = require('node:vm');
 
 const { createRequire } = Module;
 
 // undici parses HTTP with a WebAssembly build of llhttp. V8 would compile it a second time in the background with
 // its optimising tier, and the process cannot exit until that finishes: ~130 ms of CPU for a CLI run that makes a
-// handful of requests. The baseline (Liftoff) code is plenty for that. Must be set before undici is loaded.
-setFlagsFromString('--liftoff-only');
+// handful of requests. The baseline (Liftoff) code is plenty for that. Set just before undici is loaded (only a
+// proxy or NOTARY_TS_TRANSPORT=undici loads it): node:v8 itself costs a cold start ~1-2 ms that node:http runs skip.
+let liftoffSet = false;
+function liftoffOnly() {
+  if (liftoffSet) return;
+  liftoffSet = true;
+  require('node:v8').setFlagsFromString('--liftoff-only');
+}
 
 // A reader that closes early (`| head -1`) ends us as it ends any Unix tool: quietly, by SIGPIPE (status 141 in a
 // shell). Node ignores SIGPIPE, so the default action is restored only now, never while sockets are in use.
@@ -115,10 +120,11 @@ function writeCache(cacheFile, suffix, data) {
 }
 
 /**
- * Serves `require(filename)` from the code cache too, but only when something first asks for it (the undici Agent
- * is needed only by commands that talk to a server). A failure falls back to the ordinary loader.
+ * Serves `require(filename)` through `load` (default: from the code cache), but only when something first asks for
+ * it (undici is needed only for a proxy or NOTARY_TS_TRANSPORT=undici), after setting `--liftoff-only`. A failure
+ * falls back to the ordinary loader.
  */
-function cacheOnRequire(filename) {
+function lazyOnRequire(filename, load) {
   const entry = new Module(filename, null);
   entry.filename = filename;
   entry.loaded = true;
@@ -128,8 +134,9 @@ function cacheOnRequire(filename) {
     enumerable: true,
     get() {
       if (exports === undefined) {
+        liftoffOnly();
         try {
-          exports = loadCached(filename);
+          exports = load(filename);
         } catch {
           delete Module._cache[filename];
           exports = createRequire(filename)(filename);
@@ -146,8 +153,15 @@ function cacheOnRequire(filename) {
 
 const agentFile = join(__dirname, '..', 'dist', 'cli', 'undici-agent.cjs');
 const mainFile = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
+// Any other way undici is loaded (the package entry, for a proxy's EnvHttpProxyAgent; the Agent file without the
+// code cache) sets the flag first too. The bundle requires only a few modules, so this hook costs nothing.
+const originalLoad = Module._load;
+Module._load = function load(request, ...rest) {
+  if (typeof request === 'string' && request.includes('undici')) liftoffOnly();
+  return originalLoad.call(this, request, ...rest);
+};
 if (cacheDir) {
-  cacheOnRequire(agentFile);
+  lazyOnRequire(agentFile, loadCached);
   // Node ≥ 22.1 caches whatever else is required (not on Node 20).
   try {
     Module.enableCompileCache?.(join(cacheDir, 'compile-cache'));
@@ -160,7 +174,11 @@ async function run() {
   const status = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: process.stdin builds a stream (for a file, fs.ReadStream, which loads fs/promises and
+    // readline: ~7 ms of compiling) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
   });
   // Wait until the output is flushed, however slow the reader, then exit at once rather than waiting for idle

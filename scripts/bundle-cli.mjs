@@ -6,15 +6,41 @@
 // node_modules/undici) becomes one CommonJS file, dist/cli/undici-agent.cjs, which the launcher hands to the remote
 // layer: ~50 ms less to load than its ~60 files.
 import { rm } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { rolldown } from 'rolldown';
 
 const external = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'undici']);
+
+// Built-ins that only some commands use, but that a bundle would require at the top for every run: a cold verify
+// does not need `node:fs/promises` (its load pulls in streams, readline and fs watchers: ~7 ms of compiling) or
+// `node:zlib` (archives only; gzip bodies load it on their own). Their imports become a module of function
+// wrappers that load the real module on first call. Only functions can be imported from them: a bundle that imports
+// anything else fails to build (missing export), never silently.
+const LAZY_BUILTINS = ['node:fs/promises', 'node:zlib'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  resolveId(id) {
+    return LAZY_BUILTINS.includes(id) ? `\0lazy:${id}` : null;
+  },
+  load(id) {
+    if (!id.startsWith('\0lazy:')) return null;
+    const name = id.slice(6);
+    const real = createRequire(import.meta.url)(name);
+    const fns = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z]/.test(k));
+    return [
+      `let m;`,
+      `const load = () => (m ??= process.getBuiltinModule(${JSON.stringify(name)}));`,
+      ...fns.map((k) => `export function ${k}(...a) { return load().${k}(...a); }`),
+    ].join('\n');
+  },
+};
+
 await rm('dist/cli', { recursive: true, force: true });
 const bundle = await rolldown({
   input: 'dist/src/cli/main.js',
   platform: 'node',
-  external: (id) => external.has(id) || id.startsWith('undici/'),
+  external: (id) => (external.has(id) && !LAZY_BUILTINS.includes(id)) || id.startsWith('undici/'),
+  plugins: [lazyBuiltins],
   logLevel: 'warn',
 });
 await bundle.write({ file: 'dist/cli/main.cjs', format: 'cjs', codeSplitting: false });

@@ -1,6 +1,8 @@
 // One HTTP exchange as every transport reads it: a bounded, decoded body, phase timeouts and a call deadline.
+
 import type { Transform } from 'node:stream';
 import { notaryError } from '../errors.js';
+import { monotonicMs } from './clock.js';
 import { mapTransportError, type TimeoutPhase, timeoutError } from './transport-errors.js';
 
 /** Bodies of error responses are read up to this many bytes and then cut (never an error in itself). */
@@ -20,7 +22,7 @@ export interface ExchangeRequest {
   tooLarge: Record<string, unknown>;
   headersTimeoutMs: number;
   bodyIdleTimeoutMs: number;
-  /** `performance.now()` value after which the exchange fails with TIMEOUT. */
+  /** `monotonicMs()` value after which the exchange fails with TIMEOUT. */
   deadline: number;
 }
 
@@ -73,7 +75,7 @@ export class ExchangeReader {
       this.resolveDone = resolve;
       this.rejectDone = reject;
     });
-    const remaining = req.deadline - performance.now();
+    const remaining = req.deadline - monotonicMs();
     if (remaining <= 0) {
       this.fail(timeoutError(this.url, 'total'));
       return;

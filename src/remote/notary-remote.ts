@@ -1,9 +1,11 @@
 // NotaryRemote: Notary's HTTP API for one GUN over undici — bounded reads, timeouts, retries, token auth.
+
 import type { Dispatcher } from 'undici';
 import { isJsonObject, parseJson } from '../canonical/index.js';
 import { type NotaryErrorCode, notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
 import { assertRoleName } from '../grammar/role-name.js';
+import { monotonicMs } from './clock.js';
 import type { CredentialProvider } from './credentials.js';
 import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
@@ -116,7 +118,7 @@ export class NotaryRemote {
    *   UNAUTHORIZED (403), SERVER_REJECTED (other 4xx)
    */
   async ping(): Promise<void> {
-    const deadline = performance.now() + this.timeouts.totalMs;
+    const deadline = monotonicMs() + this.timeouts.totalMs;
     const path = `${this.prefix}/v2/`;
     const res = await this.send(this.request('GET', path, {}, SMALL_BODY, { what: 'ping' }), deadline);
     if (res.status === 401) {
@@ -309,7 +311,7 @@ export class NotaryRemote {
 
   /** Authorisation, the request, one re-try after a 401 challenge; any status is returned. */
   private async exchange(spec: CallSpec): Promise<ExchangeResponse> {
-    const deadline = performance.now() + this.timeouts.totalMs;
+    const deadline = monotonicMs() + this.timeouts.totalMs;
     const send: Sender = (req) => this.send(req, deadline);
     const path = `${this.prefix}${tufBasePath(this.gun)}${spec.path}`;
     const scopes = spec.access ? [repositoryScope(this.gun, spec.access)] : [];

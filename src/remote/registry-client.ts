@@ -1,8 +1,10 @@
 // An OCI distribution registry seen from one host: a tag or digest resolved to the exact manifest bytes it serves.
+
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { isJsonObject, parseJson } from '../canonical/index.js';
 import { isNotaryError, notaryError } from '../errors.js';
+import { monotonicMs } from './clock.js';
 import type { CredentialProvider } from './credentials.js';
 import type { RemoteTlsOptions, TransportOptions } from './dispatcher.js';
 import type { ExchangeResponse } from './http-exchange.js';
@@ -145,7 +147,7 @@ export class RegistryClient {
         },
       );
     }
-    const deadline = performance.now() + this.timeouts.totalMs;
+    const deadline = monotonicMs() + this.timeouts.totalMs;
     const origin = await this.resolveOrigin(deadline);
     const name = `${this.registry}/${path}`;
     const url = `${origin}/v2/${path}/manifests/${reference}`;

@@ -1,4 +1,5 @@
 // One exchange with the retry policy: GETs only, on network errors, connect timeouts and 5xx, within the deadline.
+import { monotonicMs } from './clock.js';
 import type { ExchangeRequest, ExchangeResponse } from './http-exchange.js';
 import { backoffDelay, type RemoteTimeouts, type RetryPolicy } from './options.js';
 import type { Transport } from './transport.js';
@@ -46,7 +47,7 @@ export async function sendWithRetry(
   for (let attempt = 0; ; attempt++) {
     let res: ExchangeResponse | undefined;
     let error: unknown;
-    const started = performance.now();
+    const started = monotonicMs();
     try {
       res = await transport().request(full);
       observe?.(event(req, res.status, undefined, started));
@@ -57,7 +58,7 @@ export async function sendWithRetry(
       error = e;
     }
     const delay = backoffDelay(retry, attempt);
-    if (attempt >= retry.retries || performance.now() + delay >= deadline) {
+    if (attempt >= retry.retries || monotonicMs() + delay >= deadline) {
       if (res) return res;
       throw error;
     }
@@ -72,7 +73,7 @@ function event(req: SendRequest, status: number, error: string | undefined, star
     url: `${req.origin}${path}`,
     status,
     ...(error !== undefined ? { error } : {}),
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(monotonicMs() - started),
   };
 }
 

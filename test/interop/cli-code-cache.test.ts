@@ -42,8 +42,12 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
   });
   afterAll(async () => server?.stop());
 
-  const verify = (env: Record<string, string>) =>
-    runBin(['-s', server.url, '-d', tempDir('cc-trust'), 'verify', `${GUN}:v1`], { env });
+  // The undici transport, so that the lazily loaded Agent file is cached too (the default node:http path never
+  // loads it).
+  const verify = (env: Record<string, string>, transport = 'undici') =>
+    runBin(['-s', server.url, '-d', tempDir('cc-trust'), 'verify', `${GUN}:v1`], {
+      env: { NOTARY_TS_TRANSPORT: transport, ...env },
+    });
 
   it('is written to ~/.cache/notary-ts (0600 in 0700), reused unchanged while valid, never in the package', async () => {
     const home = tempDir('cc-home');
@@ -58,6 +62,11 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const mainFile = join(dir, after.main[0] as string);
     expect(statSync(mainFile).mode & 0o777).toBe(0o600);
+
+    const n = await verify({ HOME: home }, 'node');
+    expect(n.status, n.stderr).toBe(0);
+    expect(n.stdout).toBe(`${DIGEST}\n`);
+    expect(cacheFiles(dir).agent).toHaveLength(0); // node:http: the undici Agent is never loaded
 
     const r = await verify({ HOME: home });
     expect(r.status, r.stderr).toBe(0);
