@@ -182,27 +182,16 @@ function discoverNow(input: TlsDiscoveryInput): DiscoveredTls {
     transport.ca = readPem(input.configCaFile, 'tls ca file (remote_server.root_ca)', CERT);
     caSources.push(`remote_server.root_ca ${input.configCaFile}`);
   } else {
-    const roots = (): string => {
-      const dockerCas = dockerNames.filter((n) => n.endsWith('.crt')).map((n) => join(dockerDir, n));
+    const dockerCas = dockerNames.filter((n) => n.endsWith('.crt')).map((n) => join(dockerDir, n));
+    const env = input.env;
+    if (dockerCas.length > 0 || env['SSL_CERT_FILE'] || env['SSL_CERT_DIR'] || env['NODE_EXTRA_CA_CERTS']) {
       const pems = dockerCas.map((f) => readPem(f, 'docker tls ca', CERT));
       for (const f of dockerCas) caSources.push(`docker tls dir ${f}`);
       pems.push(...defaultRoots(input, caSources));
-      return pems.join('\n');
-    };
-    if (new URL(input.serverUrl).protocol === 'https:') transport.ca = roots();
-    else {
-      // A plain-http server named only through SSL_CERT_FILE/SSL_CERT_DIR/NODE_EXTRA_CA_CERTS: the roots matter only
-      // if an https token realm is ever contacted, so they are read then (a system cert dir is hundreds of files,
-      // ~8 ms of a cold start). Errors in them surface at that request, as INVALID_CONFIG.
-      let ca: string | undefined;
-      Object.defineProperty(transport, 'ca', {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          ca ??= roots();
-          return ca;
-        },
-      });
+      transport.ca = pems.join('\n');
+    } else {
+      // Nothing custom: the system store, read lazily by the same rule.
+      transport.ca = defaultRoots(input, caSources).join('\n');
     }
   }
   transport.allowPartialTrustChain = true;
