@@ -1,6 +1,7 @@
-// Which HTTP stack a CLI run loads (SPEC §9 "Transport"): the default verify path uses node:http and never loads
-// undici (nor node:http2/tls/https that undici pulls in); NOTARY_TS_TRANSPORT=undici does load it (the probe can
-// fail); a bad value is refused. A preloaded probe reports Node's loaded built-ins and require cache at exit.
+// Which modules a CLI run loads (SPEC §9 "Transport", "Start-up"): the default verify path uses node:http and never
+// loads undici (nor node:http2/tls/https that undici pulls in), nor what the start-up cuts keep out;
+// NOTARY_TS_TRANSPORT=undici does load it (the probe can fail); a bad value is refused. A preloaded probe reports
+// Node's loaded built-ins and require cache at exit.
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,7 +58,9 @@ describe('the CLI verify path', () => {
     for (const cache of ['1', '0']) {
       const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: cache });
       expect(l.builtins, `code cache off=${cache}`).toContain('http');
-      for (const m of ['http2', 'tls', 'https', 'worker_threads']) {
+      // undici's modules, and what the start-up cuts keep out (SPEC §9): fs/promises (lazy bundle wrapper, stdin
+      // made on first use), perf_hooks (hrtime deadlines), v8 (set only before undici), zlib (no gzip body here).
+      for (const m of ['http2', 'tls', 'https', 'worker_threads', 'fs/promises', 'perf_hooks', 'v8', 'zlib']) {
         expect(l.builtins, `${m} loaded (code cache off=${cache})`).not.toContain(m);
       }
       // Without the code cache the launcher registers nothing in advance: any undici file here was loaded.
