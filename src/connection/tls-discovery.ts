@@ -88,7 +88,7 @@ function certsInDir(dir: string): string[] {
 }
 
 /** The default roots: SSL_CERT_FILE/SSL_CERT_DIR when set (they ARE the system store for Go), else the system bundle. */
-function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
+function defaultRoots(input: TlsDiscoveryInput, sources: string[], scanDirs = true): string[] {
   const env = input.env;
   const pems: string[] = [];
   const file = env['SSL_CERT_FILE'];
@@ -97,7 +97,7 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
     pems.push(readPem(file, 'SSL_CERT_FILE', CERT));
     sources.push(`SSL_CERT_FILE ${file}`);
   }
-  if (dirs) {
+  if (dirs && scanDirs) {
     for (const d of dirs.split(':').filter((x) => x !== '')) {
       const found = certsInDir(d);
       if (found.length > 0) sources.push(`SSL_CERT_DIR ${d}`);
@@ -126,7 +126,7 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[]): string[] {
 
 /**
  * Resolves the TLS settings of an `https:` server (an `http:` one only when a CA source is named, for an https token
- * realm; named only by the environment, they are read on first use, see SPEC §15). CAs, first match decides:
+ * realm; an SSL_CERT_DIR it names is scanned on first use, see SPEC §15). CAs, first match decides:
  * 1. `--tlscacert`, else 2. the config's `root_ca`: the ONLY roots (Go notary's exclusive root pool);
  * 3. docker's tls dir `<DOCKER_CONFIG or ~/.docker>/tls/<host:port>/*.crt`: added to the default roots (as docker);
  * default roots: 4. `SSL_CERT_FILE`/`SSL_CERT_DIR` when set, else 6. the system bundle (Go's file list), else Node's
@@ -144,15 +144,18 @@ export function discoverTls(input: TlsDiscoveryInput): DiscoveredTls {
   if (!env['SSL_CERT_FILE'] && !env['SSL_CERT_DIR'] && !env['NODE_EXTRA_CA_CERTS']) {
     return { transport: {}, caSources: [] };
   }
-  // Named only by the environment (as on many CI machines): the default roots are read when something first
-  // asks for them, i.e. when an https token realm is contacted, never for plain-http traffic (an SSL_CERT_DIR of
-  // hundreds of files costs ~10 ms at every start otherwise). Go loads its system pool lazily too.
+  if (!env['SSL_CERT_DIR']) return discoverNow(input);
+  // Named only by the environment with an SSL_CERT_DIR (as on many CI machines): every file that can fail is read
+  // now, so errors are what they always were, but the directory scan (hundreds of files, ~10 ms at every start;
+  // unreadable entries are skipped, so it never fails) waits until something asks for the roots, i.e. an https
+  // token realm. Plain-http traffic never scans it; Go loads its system pool lazily too.
+  discoverNow(input, false);
   return lazyDiscovered(() => discoverNow(input));
 }
 
 const TLS_FIELDS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'allowPartialTrustChain'] as const;
 
-/** `discoverTls`'s answer computed on first read of any field (then kept; errors are thrown at that read). */
+/** `discoverTls`'s answer computed on first read of any field (then kept). */
 function lazyDiscovered(discover: () => DiscoveredTls): DiscoveredTls {
   let found: DiscoveredTls | undefined;
   const get = (): DiscoveredTls => {
@@ -168,7 +171,8 @@ function lazyDiscovered(discover: () => DiscoveredTls): DiscoveredTls {
   });
 }
 
-function discoverNow(input: TlsDiscoveryInput): DiscoveredTls {
+/** The settings of `discoverTls`; `scanDirs` false skips the SSL_CERT_DIR scan (to check the files that can fail). */
+function discoverNow(input: TlsDiscoveryInput, scanDirs = true): DiscoveredTls {
   const transport: NonNullable<TransportOptions['tls']> = {};
   const caSources: string[] = [];
   const out: DiscoveredTls = { transport, caSources };
@@ -187,11 +191,11 @@ function discoverNow(input: TlsDiscoveryInput): DiscoveredTls {
     if (dockerCas.length > 0 || env['SSL_CERT_FILE'] || env['SSL_CERT_DIR'] || env['NODE_EXTRA_CA_CERTS']) {
       const pems = dockerCas.map((f) => readPem(f, 'docker tls ca', CERT));
       for (const f of dockerCas) caSources.push(`docker tls dir ${f}`);
-      pems.push(...defaultRoots(input, caSources));
+      pems.push(...defaultRoots(input, caSources, scanDirs));
       transport.ca = pems.join('\n');
     } else {
       // Nothing custom: the system store, read lazily by the same rule.
-      transport.ca = defaultRoots(input, caSources).join('\n');
+      transport.ca = defaultRoots(input, caSources, scanDirs).join('\n');
     }
   }
   transport.allowPartialTrustChain = true;

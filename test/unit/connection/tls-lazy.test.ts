@@ -1,5 +1,6 @@
 // A plain-http server whose CA sources are named only by the environment (SSL_CERT_FILE/SSL_CERT_DIR/
-// NODE_EXTRA_CA_CERTS, as on many CI machines) reads them when TLS is first needed, not at every start.
+// NODE_EXTRA_CA_CERTS, as on many CI machines) scans SSL_CERT_DIR when TLS is first needed, not at every start;
+// every file that can fail is still read at once.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,15 +58,40 @@ describe('TLS discovery for a plain-http server', () => {
     expect(eager.transport.ca).not.toContain(PEM('two'));
   });
 
-  it('an unreadable SSL_CERT_FILE fails only when TLS is needed (INVALID_CONFIG), as Go reads its pool lazily', () => {
-    const { root } = certDir();
+  it('every file that can fail is still read at once: an unreadable SSL_CERT_FILE or NODE_EXTRA_CA_CERTS is INVALID_CONFIG', () => {
+    const { root, certs } = certDir();
     const missing = join(root, 'missing.pem');
-    const lazy = discoverTls({ serverUrl: HTTP, env: { SSL_CERT_FILE: missing }, dockerConfigDir: root });
-    expect(thrownCode(() => lazy.transport.ca)).toBe('INVALID_CONFIG');
-    expect(thrownCode(() => lazy.caSources)).toBe('INVALID_CONFIG');
-    // An https server still fails at once.
-    const https = { serverUrl: 'https://127.0.0.1:4443', env: { SSL_CERT_FILE: missing }, dockerConfigDir: root };
-    expect(thrownCode(() => discoverTls(https))).toBe('INVALID_CONFIG');
+    for (const env of [
+      { SSL_CERT_FILE: missing, SSL_CERT_DIR: certs },
+      { NODE_EXTRA_CA_CERTS: missing, SSL_CERT_DIR: certs },
+      { SSL_CERT_FILE: missing },
+    ]) {
+      expect(thrownCode(() => discoverTls({ serverUrl: HTTP, env, dockerConfigDir: root }))).toBe('INVALID_CONFIG');
+    }
+  });
+
+  it('without SSL_CERT_DIR nothing waits: SSL_CERT_FILE is read at once', () => {
+    const { root } = certDir();
+    const file = join(root, 'bundle.pem');
+    writeFileSync(file, PEM('bundle'));
+    const r = discoverTls({ serverUrl: HTTP, env: { SSL_CERT_FILE: file }, dockerConfigDir: root });
+    writeFileSync(file, PEM('changed'));
+    expect(r.transport.ca).toBe(PEM('bundle'));
+    expect(r.caSources).toEqual([`SSL_CERT_FILE ${file}`]);
+  });
+
+  it('SSL_CERT_FILE with SSL_CERT_DIR: the file now, the directory on first use, both in the answer', () => {
+    const { root, certs } = certDir();
+    const file = join(root, 'bundle.pem');
+    writeFileSync(file, PEM('bundle'));
+    const r = discoverTls({
+      serverUrl: HTTP,
+      env: { SSL_CERT_FILE: file, SSL_CERT_DIR: certs },
+      dockerConfigDir: root,
+    });
+    writeFileSync(join(certs, 'two.pem'), PEM('two'));
+    for (const n of ['bundle', 'one', 'two']) expect(r.transport.ca).toContain(PEM(n));
+    expect(r.caSources).toEqual([`SSL_CERT_FILE ${file}`, `SSL_CERT_DIR ${certs}`]);
   });
 
   it('files named by flags or config are still read at once, for http too', () => {
