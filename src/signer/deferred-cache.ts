@@ -40,11 +40,15 @@ export class DeferredCache extends MetadataCache {
     return Promise.resolve();
   }
 
-  /** Writes every pending file. @throws NotaryError IO */
-  commit(): void {
+  /**
+   * Writes every pending file, parents last, as one staged commit of the real cache (`MetadataCache.commitAll`,
+   * which writes through its own staging, not through this class's deferring `write`).
+   * @throws NotaryError IO
+   */
+  async commit(): Promise<void> {
     const entries = [...this.#pending].map(([role, bytes]) => ({ role, bytes }));
     this.#pending.clear();
-    super.writeAll(entries);
+    if (entries.length > 0) await super.commitAll(entries);
   }
 
   /** Forgets pending writes. */

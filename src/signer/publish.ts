@@ -105,7 +105,7 @@ export async function publishIn(ctx: SignerContext, plan: PublishPlan = {}): Pro
       if (update.files.length > 0) await preflight(ctx, loaded, state, update, plan.verify ? [plan.verify] : []);
       await plan.beforeUpload?.(roles);
       if (update.files.length > 0) await ctx.remote.publish(update.files);
-      cache.commit();
+      await cache.commit();
       await ctx.changelist.remove(staged.map((s) => s.file));
       return {
         gun: ctx.gun,

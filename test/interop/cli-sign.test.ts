@@ -1,5 +1,5 @@
 // The sign-side commands end to end: what notary-ts signs through its CLI, the Go notary CLI verifies.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -53,6 +53,26 @@ describeInterop('cli sign/revoke/signer/delegation/rotate vs the Go CLI', () => 
     expect(g.code).toBe(0);
     expect(g.stdout.trim().split('\n').length).toBe(302); // header, underline, 300 rows
     expect(g.stdout).toContain(`tag-299    ${hex(306)}`);
+  });
+
+  it('a successful sign caches what its refresh verified (Go-readable), so the next run has a rollback floor', async () => {
+    const dir = tempDir('ts-sign');
+    const gun = 'example.com/cli/sign-caches';
+    expect((await ours(dir, ['sign', `${gun}:v1`, '--digest', `sha256:${hex(11)}`, '--size', '1'])).status).toBe(0);
+    const meta = join(dir, 'tuf', gun, 'metadata');
+    rmSync(meta, { recursive: true, force: true });
+    const r = await ours(dir, ['sign', `${gun}:v2`, '--digest', `sha256:${hex(12)}`, '--size', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    // The refresh before the publish verified the server's v1 state; it is on disk now, 0600, no temp file.
+    expect(readdirSync(meta).sort()).toEqual(['root.json', 'snapshot.json', 'targets.json', 'timestamp.json']);
+    for (const f of readdirSync(meta)) expect(statSync(join(meta, f)).mode & 0o777).toBe(0o600);
+    const cachedTargets = JSON.parse(readFileSync(join(meta, 'targets.json'), 'utf8')) as {
+      signed: { targets: Record<string, unknown> };
+    };
+    expect(Object.keys(cachedTargets.signed.targets)).toEqual(['v1']);
+    // Go's client takes the cached files as its trusted state and follows to v2.
+    const g = await runNotary(['lookup', gun, 'v2'], { trustDir: dir, server: server.url });
+    expect(g.code, g.stdout + g.stderr).toBe(0);
   });
 
   it('bad --from lines and missing flags are usage errors (exit 2), nothing published', async () => {

@@ -137,4 +137,22 @@ describe('staged cache writes', () => {
       expect(bytesEqual(deferred.read(r) as Uint8Array, sim.file(r))).toBe(true);
     }
   });
+
+  it('a deferred cache commit writes every pending file to disk (parents last), and a second commit writes nothing', async () => {
+    sim.addTarget('v1', 'one');
+    sim.publish();
+    const dir = tempDir('nt-staged-');
+    const deferred = new DeferredCache(dir, sim.gun);
+    await updater(deferred).update();
+    expect(filesUnder(deferred.dir)).toEqual([]);
+    await deferred.commit();
+    const disk = new MetadataCache(dir, sim.gun);
+    for (const r of ['root', 'timestamp', 'snapshot', 'targets']) {
+      expect(bytesEqual(disk.read(r) as Uint8Array, sim.file(r)), r).toBe(true);
+    }
+    expect(filesUnder(deferred.dir)).toEqual(['root.json', 'snapshot.json', 'targets.json', 'timestamp.json']);
+    const mtimes = filesUnder(deferred.dir).map((f) => statSync(join(deferred.dir, f)).mtimeMs);
+    await deferred.commit();
+    expect(filesUnder(deferred.dir).map((f) => statSync(join(deferred.dir, f)).mtimeMs)).toEqual(mtimes);
+  });
 });
