@@ -33,6 +33,12 @@ const CASES: [string, string, boolean][] = [
   ['z', 'é', true], // bytes: 0x7a < 0xc3
   ['é', 'z', false],
   ['009', '10', true],
+  ['a-', 'a5', false], // punctuation below '0' is no digit
+  ['a5', 'a-', true],
+  ['a1', 'a', false], // a longer string never sorts first because the other ran out
+  ['a', 'a1', true],
+  ['a9x', 'a10', true],
+  ['a10', 'a9x', false],
   ['10', '009', false],
 ];
 
