@@ -1,9 +1,9 @@
 // Turns metadata public keys into node:crypto KeyObjects (cached: one key verifies thousands of signatures).
 import { notaryError } from '../errors.js';
 import { pemBlocks } from './pem.js';
-import { ED25519_SPKI_PREFIX, ed25519Spki, exportSpki, type ResolvedKey, resolveSpki } from './spki.js';
+import { classify, ED25519_SPKI_PREFIX, ed25519Spki, exportSpki, type ResolvedKey, resolveSpki } from './spki.js';
 import type { PublicKey } from './types.js';
-import { parseCertificate } from './x509-parse.js';
+import { type Certificate, parseCertificate } from './x509-parse.js';
 
 /**
  * How `keyval.public` is read: `der` SPKI (ecdsa, rsa), `raw` 32 bytes (ed25519), `cert` the first PEM certificate
@@ -21,18 +21,25 @@ export function spkiBytes(key: PublicKey, encoding: KeyEncoding): Uint8Array {
       return key.public;
     case 'raw':
       return ed25519Spki(key.public);
-    case 'cert': {
-      // Go's verifiers take the first PEM block, whatever follows it (intermediates are not needed to verify).
-      const [first] = pemBlocks(key.public);
-      if (first?.type !== 'CERTIFICATE') throw notaryError('BAD_CERTIFICATE', 'key holds no pem certificate');
-      return parseCertificate(first.bytes).spki;
-    }
+    case 'cert':
+      return leafCertificate(key).spki;
     case 'pem': {
       const [first] = pemBlocks(key.public);
       if (!first) throw notaryError('UNSUPPORTED_KEY', 'key holds no pem block');
       return first.bytes;
     }
   }
+}
+
+/**
+ * The certificate in the first PEM block of `key.public`: Go's verifiers take that block, whatever follows it
+ * (intermediates are not needed to verify).
+ * @throws NotaryError BAD_CERTIFICATE
+ */
+function leafCertificate(key: PublicKey): Certificate {
+  const [first] = pemBlocks(key.public);
+  if (first?.type !== 'CERTIFICATE') throw notaryError('BAD_CERTIFICATE', 'key holds no pem certificate');
+  return parseCertificate(first.bytes);
 }
 
 /** The natural reading of `keyval.public` for a key type. */
@@ -66,7 +73,8 @@ export function resolvePublicKey(
   if (hit !== undefined) return hit;
   let resolved: ResolvedKey | null;
   try {
-    resolved = resolveSpki(spkiBytes(key, encoding));
+    // A certificate's key was parsed with the certificate (which root validation has usually parsed already).
+    resolved = encoding === 'cert' ? classify(leafCertificate(key).publicKey) : resolveSpki(spkiBytes(key, encoding));
   } catch {
     resolved = null;
   }

@@ -88,13 +88,29 @@ const SIG_ALGS: Record<string, SigAlg> = {
  *   unsupported public key (only ECDSA P-256/384/521, RSA and Ed25519 keys are accepted)
  */
 export function parseCertificate(der: Uint8Array): Certificate {
+  // Content-keyed and bounded, like resolvePublicKey's cache: a root's certificate is parsed to validate it and again
+  // to verify with its key; the parse (and its node:crypto key) is done once. Certificates are frozen; failures are
+  // not kept (they throw again).
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const hit = parsed.get(id);
+  if (hit !== undefined) return hit;
+  let cert: Certificate;
   try {
-    return parse(der);
+    cert = parse(der);
   } catch (cause) {
     if (isNotaryError(cause, 'BAD_CERTIFICATE')) throw cause;
     throw notaryError('BAD_CERTIFICATE', 'malformed certificate', { details: { reason: 'malformed' }, cause });
   }
+  if (parsed.size >= PARSED_LIMIT) {
+    const oldest = parsed.keys().next().value;
+    if (oldest !== undefined) parsed.delete(oldest);
+  }
+  parsed.set(id, cert);
+  return cert;
 }
+
+const PARSED_LIMIT = 256;
+const parsed = new Map<string, Certificate>();
 
 function parse(der: Uint8Array): Certificate {
   const top = expectSeq(decodeDer(der), 3);

@@ -72,7 +72,8 @@ export function verifyRole(role: RoleKeys, keys: ReadonlyMap<string, PublicKey>,
     listed.set(id, key);
   }
   const signers = new Set<string>();
-  const distinct = new Set<string>();
+  // One entry per listed key ID whose signature verified: the key and the method it verified under.
+  const valid: { key: PublicKey; method: string }[] = [];
   if (role.threshold >= 1 && file.signatures.length > 0) {
     const data = file.signed.canonicalBytes();
     for (const sig of file.signatures) {
@@ -80,16 +81,26 @@ export function verifyRole(role: RoleKeys, keys: ReadonlyMap<string, PublicKey>,
       if (key === undefined || signers.has(sig.keyId)) continue;
       if (!verifySignature(key, { method: sig.method as SignatureMethod, sig: sig.sig }, data)) continue;
       signers.add(sig.keyId);
-      distinct.add(identity(key, sig.method));
+      valid.push({ key, method: sig.method });
     }
   }
+  const got = distinctKeys(valid);
   // A role with threshold < 1 can never be satisfied (Go: ErrRoleThreshold).
-  if (role.threshold < 1 || distinct.size < role.threshold) {
+  if (role.threshold < 1 || got < role.threshold) {
     throw notaryError(
       'THRESHOLD_NOT_MET',
-      `valid signatures did not meet threshold for ${role.name}: ${distinct.size} of ${role.threshold}`,
-      { details: { role: role.name, needed: role.threshold, got: distinct.size } },
+      `valid signatures did not meet threshold for ${role.name}: ${got} of ${role.threshold}`,
+      { details: { role: role.name, needed: role.threshold, got } },
     );
   }
   return signers;
+}
+
+/**
+ * How many distinct keys made the valid signatures. Zero or one valid signature is that many keys; only from two on
+ * are identities needed to tell the keys apart (most roles carry one signature: no key export at all).
+ */
+function distinctKeys(valid: readonly { key: PublicKey; method: string }[]): number {
+  if (valid.length < 2) return valid.length;
+  return new Set(valid.map((v) => identity(v.key, v.method))).size;
 }

@@ -144,6 +144,36 @@ describe('distinct keys, not distinct key IDs', () => {
     expect(verifyRole(role([ids.targets, certId], 1), map, both)).toEqual(new Set([ids.targets, certId]));
     expectCode(() => verifyRole(role([ids.targets, certId], 2), map, both), 'THRESHOLD_NOT_MET', { needed: 2, got: 1 });
   });
+
+  it('three key IDs over two keys (one listed bare and as its certificate) count two, in any order', () => {
+    const certKey: PublicKey = { type: 'ecdsa-x509', public: createRootCertificate(k.targets, 'example.com/x', NOW) };
+    const certId = tufKeyId(certKey);
+    const map = new Map(keyMap).set(certId, certKey);
+    const file = signedBy(k.targets, k.extra);
+    const [t, e] = file.signatures as [Signature, Signature];
+    const listed = [ids.targets, certId, ids.extra];
+    for (const sigs of [
+      [t, { ...t, keyId: certId }, e],
+      [e, { ...t, keyId: certId }, t],
+      [{ ...t, keyId: certId }, e, t, e],
+    ]) {
+      const f = withSigs(file, sigs);
+      expect(verifyRole(role(listed, 2), map, f)).toEqual(new Set(listed));
+      expectCode(() => verifyRole(role(listed, 3), map, f), 'THRESHOLD_NOT_MET', { needed: 3, got: 2 });
+    }
+  });
+
+  it('one key under two IDs with one valid signature each, and an invalid third, counts one', () => {
+    const certKey: PublicKey = { type: 'ecdsa-x509', public: createRootCertificate(k.extra, 'example.com/x', NOW) };
+    const certId = tufKeyId(certKey);
+    const map = new Map(keyMap).set(certId, certKey);
+    const file = signedBy(k.extra);
+    const s = file.signatures[0] as Signature;
+    const bad = { ...s, keyId: ids.targets }; // the extra key's signature named as the targets key's: invalid
+    const f = withSigs(file, [s, bad, { ...s, keyId: certId }]);
+    expect(verifyRole(role([ids.extra, ids.targets, certId], 1), map, f)).toEqual(new Set([ids.extra, certId]));
+    expectCode(() => verifyRole(role([ids.extra, ids.targets, certId], 2), map, f), 'THRESHOLD_NOT_MET', { got: 1 });
+  });
 });
 
 describe('INVALID_KEY_ID', () => {
