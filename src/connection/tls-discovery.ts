@@ -4,7 +4,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { notaryError } from '../errors.js';
-import { readPem, type TransportOptions } from '../remote/index.js';
+import { checkPem, readPem, type TransportOptions } from '../remote/index.js';
+
+/** Reads (or, for `checkPem`, only checks) a PEM file: `readPem`'s signature. */
+type PemReader = typeof readPem;
 
 /** Go's list of system CA bundle files on Linux (crypto/x509 root_linux.go), first existing one wins. */
 export const SYSTEM_CA_FILES: readonly string[] = [
@@ -88,13 +91,18 @@ function certsInDir(dir: string): string[] {
 }
 
 /** The default roots: SSL_CERT_FILE/SSL_CERT_DIR when set (they ARE the system store for Go), else the system bundle. */
-function defaultRoots(input: TlsDiscoveryInput, sources: string[], scanDirs = true): string[] {
+function defaultRoots(
+  input: TlsDiscoveryInput,
+  sources: string[],
+  scanDirs = true,
+  read: PemReader = readPem,
+): string[] {
   const env = input.env;
   const pems: string[] = [];
   const file = env['SSL_CERT_FILE'];
   const dirs = env['SSL_CERT_DIR'];
   if (file) {
-    pems.push(readPem(file, 'SSL_CERT_FILE', CERT));
+    pems.push(read(file, 'SSL_CERT_FILE', CERT));
     sources.push(`SSL_CERT_FILE ${file}`);
   }
   if (dirs && scanDirs) {
@@ -118,7 +126,7 @@ function defaultRoots(input: TlsDiscoveryInput, sources: string[], scanDirs = tr
   }
   const extra = env['NODE_EXTRA_CA_CERTS'];
   if (extra) {
-    pems.push(readPem(extra, 'NODE_EXTRA_CA_CERTS', CERT));
+    pems.push(read(extra, 'NODE_EXTRA_CA_CERTS', CERT));
     sources.push(`NODE_EXTRA_CA_CERTS ${extra}`);
   }
   return pems;
@@ -148,8 +156,9 @@ export function discoverTls(input: TlsDiscoveryInput): DiscoveredTls {
   // Named only by the environment with an SSL_CERT_DIR (as on many CI machines): every file that can fail is read
   // now, so errors are what they always were, but the directory scan (hundreds of files, ~10 ms at every start;
   // unreadable entries are skipped, so it never fails) waits until something asks for the roots, i.e. an https
-  // token realm. Plain-http traffic never scans it; Go loads its system pool lazily too.
-  discoverNow(input, false);
+  // token realm. Plain-http traffic never scans it; Go loads its system pool lazily too. The files are only checked
+  // now (read as bytes, not kept): the lazy discovery reads them again if TLS is ever used.
+  discoverNow(input, false, checkPem);
   return lazyDiscovered(() => discoverNow(input));
 }
 
@@ -171,8 +180,11 @@ function lazyDiscovered(discover: () => DiscoveredTls): DiscoveredTls {
   });
 }
 
-/** The settings of `discoverTls`; `scanDirs` false skips the SSL_CERT_DIR scan (to check the files that can fail). */
-function discoverNow(input: TlsDiscoveryInput, scanDirs = true): DiscoveredTls {
+/**
+ * The settings of `discoverTls`; `scanDirs` false skips the SSL_CERT_DIR scan and `read` = `checkPem` reads no text (to
+ * check the files that can fail).
+ */
+function discoverNow(input: TlsDiscoveryInput, scanDirs = true, read: PemReader = readPem): DiscoveredTls {
   const transport: NonNullable<TransportOptions['tls']> = {};
   const caSources: string[] = [];
   const out: DiscoveredTls = { transport, caSources };
@@ -180,30 +192,30 @@ function discoverNow(input: TlsDiscoveryInput, scanDirs = true): DiscoveredTls {
   const dockerNames = listDir(dockerDir);
 
   if (input.caFile !== undefined && input.caFile !== '') {
-    transport.ca = readPem(input.caFile, 'tls ca file (--tlscacert)', CERT);
+    transport.ca = read(input.caFile, 'tls ca file (--tlscacert)', CERT);
     caSources.push(`--tlscacert ${input.caFile}`);
   } else if (input.configCaFile !== undefined && input.configCaFile !== '') {
-    transport.ca = readPem(input.configCaFile, 'tls ca file (remote_server.root_ca)', CERT);
+    transport.ca = read(input.configCaFile, 'tls ca file (remote_server.root_ca)', CERT);
     caSources.push(`remote_server.root_ca ${input.configCaFile}`);
   } else {
     const dockerCas = dockerNames.filter((n) => n.endsWith('.crt')).map((n) => join(dockerDir, n));
     const env = input.env;
     if (dockerCas.length > 0 || env['SSL_CERT_FILE'] || env['SSL_CERT_DIR'] || env['NODE_EXTRA_CA_CERTS']) {
-      const pems = dockerCas.map((f) => readPem(f, 'docker tls ca', CERT));
+      const pems = dockerCas.map((f) => read(f, 'docker tls ca', CERT));
       for (const f of dockerCas) caSources.push(`docker tls dir ${f}`);
-      pems.push(...defaultRoots(input, caSources, scanDirs));
+      pems.push(...defaultRoots(input, caSources, scanDirs, read));
       transport.ca = pems.join('\n');
     } else {
       // Nothing custom: the system store, read lazily by the same rule.
-      transport.ca = defaultRoots(input, caSources, scanDirs).join('\n');
+      transport.ca = defaultRoots(input, caSources, scanDirs, read).join('\n');
     }
   }
   transport.allowPartialTrustChain = true;
 
   const pair = clientPair(input, dockerDir, dockerNames);
   if (pair) {
-    transport.cert = readPem(pair.cert, 'tls client certificate', CERT);
-    transport.key = readPem(pair.key, 'tls client key', KEY);
+    transport.cert = read(pair.cert, 'tls client certificate', CERT);
+    transport.key = read(pair.key, 'tls client key', KEY);
     out.clientCertSource = `${pair.source} ${pair.cert}`;
   }
   if (input.skipVerify === true) transport.rejectUnauthorized = false;

@@ -71,19 +71,46 @@ function loadAgent(): AgentClass {
   return agentClass;
 }
 
+/**
+ * The text of a PEM file that must hold a block matching `marker`.
+ * @throws NotaryError INVALID_CONFIG (details: file, what) when it cannot be read or holds no such block
+ */
 export function readPem(file: string, what: string, marker: RegExp): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw notaryError('INVALID_CONFIG', `cannot read ${what} ${file}`, { cause, details: { file, what } });
+    throw cannotRead(file, what, cause);
   }
-  if (!marker.test(text)) {
-    throw notaryError('INVALID_CONFIG', `${what} ${file} holds no pem block of the expected type`, {
-      details: { file, what },
-    });
-  }
+  if (!marker.test(text)) throw noPem(file, what);
   return text;
+}
+
+/**
+ * `readPem`'s checks without keeping the text (returns `''`), for files read again only if TLS is ever used.
+ * @throws NotaryError INVALID_CONFIG exactly when `readPem` would
+ */
+export function checkPem(file: string, what: string, marker: RegExp): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (cause) {
+    throw cannotRead(file, what, cause);
+  }
+  // The markers are ASCII: a Latin-1 reading of the bytes matches them exactly where the UTF-8 text would (both keep
+  // every ASCII byte in place and turn every other byte into a non-ASCII character), without decoding UTF-8.
+  if (!marker.test(bytes.toString('latin1'))) throw noPem(file, what);
+  return '';
+}
+
+function cannotRead(file: string, what: string, cause: unknown) {
+  return notaryError('INVALID_CONFIG', `cannot read ${what} ${file}`, { cause, details: { file, what } });
+}
+
+function noPem(file: string, what: string) {
+  return notaryError('INVALID_CONFIG', `${what} ${file} holds no pem block of the expected type`, {
+    details: { file, what },
+  });
 }
 
 type EnvProxyClass = new (opts: Record<string, unknown>) => Dispatcher;

@@ -11,7 +11,7 @@ export {
   dockerConfigCredentials,
   notaryAuthCredentials,
 } from './credentials.js';
-export { createDispatcher, type RemoteTlsOptions, readPem, type TransportOptions } from './dispatcher.js';
+export { checkPem, createDispatcher, type RemoteTlsOptions, readPem, type TransportOptions } from './dispatcher.js';
 export {
   ERROR_BODY_CAP,
   ExchangeReader,

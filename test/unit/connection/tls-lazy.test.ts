@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../../src/connection/connection.js';
 import { discoverTls } from '../../../src/connection/tls-discovery.js';
+import { checkPem, readPem } from '../../../src/remote/dispatcher.js';
 import { thrownCode } from '../../helpers/error-code.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -117,5 +118,47 @@ describe('TLS discovery for a plain-http server', () => {
     writeFileSync(join(certs, 'two.pem'), PEM('two'));
     expect(conn.transport.tls?.ca).toContain(PEM('two'));
     expect(conn.caSources).toEqual([`SSL_CERT_DIR ${certs}`]);
+  });
+});
+
+describe('checkPem (the check a lazy discovery makes at once) fails exactly when readPem does', () => {
+  const CERT = /-----BEGIN CERTIFICATE-----/;
+  const KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+  const root = tempDir('check-pem-');
+  const file = (name: string, bytes: string | Buffer) => {
+    const p = join(root, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+  const cases: [string, RegExp, boolean][] = [
+    [join(root, 'missing.pem'), CERT, false],
+    [root, CERT, false], // a directory cannot be read
+    [file('empty.pem', ''), CERT, false],
+    [file('cert.pem', PEM('x')), CERT, true],
+    [file('cert.pem-as-key', PEM('x')), KEY, false],
+    [file('key.pem', '-----BEGIN EC PRIVATE KEY-----\nx\n'), KEY, true],
+    // Non-ASCII around and inside the marker: UTF-8 text, broken UTF-8, a Latin-1 letter where a marker letter was.
+    [file('utf8.pem', `# Zertifikat für Prüfung\n${PEM('x')}`), CERT, true],
+    [file('broken.pem', Buffer.concat([Buffer.from([0xe2, 0x82]), Buffer.from(PEM('x'))])), CERT, true],
+    [file('split.pem', Buffer.from('-----BEGIN CERT\xc9FICATE-----\n', 'latin1')), CERT, false],
+    [file('split-key.pem', Buffer.from('-----BEGIN EC PRIV\xe2\x80\x8bATE KEY-----\n', 'latin1')), KEY, false],
+  ];
+  it.each(cases)('%s', (path, marker, ok) => {
+    const read = thrownCode(() => readPem(path, 'test file', marker));
+    expect(read).toBe(ok ? undefined : 'INVALID_CONFIG');
+    expect(thrownCode(() => checkPem(path, 'test file', marker))).toBe(read);
+    if (ok) expect(checkPem(path, 'test file', marker)).toBe('');
+  });
+
+  it('a lazy discovery fails at once, with the same code, on an unreadable or empty SSL_CERT_FILE', () => {
+    const { root: dir, certs } = certDir();
+    for (const bad of [join(dir, 'missing.pem'), file('none.pem', 'no pem here\n')]) {
+      for (const env of [
+        { SSL_CERT_DIR: certs, SSL_CERT_FILE: bad },
+        { SSL_CERT_DIR: certs, NODE_EXTRA_CA_CERTS: bad },
+      ]) {
+        expect(thrownCode(() => discoverTls({ serverUrl: HTTP, env, dockerConfigDir: dir }))).toBe('INVALID_CONFIG');
+      }
+    }
   });
 });
