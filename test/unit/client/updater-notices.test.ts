@@ -1,7 +1,8 @@
 // Updater details that no decision test looked at (SPEC §7.8 "killing tests"): the first-use notice of a cold start,
 // which code a broken cached root reports, the caps of the cold-start timestamp and of the recovery's root.json,
 // unreadable cache entries, and the details of OFFLINE_NO_CACHE / DELEGATION_MISSING. Codes and details only.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   MetadataCache,
@@ -226,5 +227,19 @@ describe("missingDelegations: 'strict'", () => {
       code: 'DELEGATION_MISSING',
       details: { gun: sim.gun, role: 'targets/releases', listedBefore: false },
     });
+  });
+});
+
+describe('staged writes of a refused delegation', () => {
+  it('a delegation that fails verification leaves no temp file beside the cache', async () => {
+    sim.addDelegation('targets/releases');
+    sim.addTarget('app', 'v1', 'targets/releases');
+    sim.publish();
+    const repo = await updater().update();
+    fetcher.intercept = (req) => (req.role === 'targets/releases' ? tamper(sim.file('targets/releases')) : undefined);
+    await expect(repo.resolve('targets/releases')).rejects.toMatchObject({ code: expect.stringMatching(/_MISMATCH$/) });
+    const dir = dirname(cache.pathOf('targets/releases'));
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(cache.read('targets/releases')).toBeUndefined();
   });
 });
