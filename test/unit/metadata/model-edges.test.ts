@@ -10,6 +10,7 @@ import {
   cloneJson,
   editRoot,
   editTargets,
+  expiryAfter,
   fileMetaFromBytes,
   formatRfc3339Nano,
   KEY_TYPES,
@@ -20,6 +21,8 @@ import {
   parseExpiry,
   parseKey,
   parseMetadata,
+  parseRoot,
+  parseSnapshot,
   parseTimestamp,
   Root,
   type Signer,
@@ -44,7 +47,9 @@ describe('default role names in error details', () => {
     expectCode(() => parseExpiry('tomorrow'), 'INVALID_METADATA', { role: 'unknown', field: 'expires' });
   });
 
-  it('a broken timestamp file names the timestamp role', () => {
+  it('a broken root, snapshot or timestamp file names its role', () => {
+    expectCode(() => parseRoot(utf8('{')), 'INVALID_JSON', { role: 'root' });
+    expectCode(() => parseSnapshot(utf8('{')), 'INVALID_JSON', { role: 'snapshot' });
     expectCode(() => parseTimestamp(utf8('{')), 'INVALID_JSON', { role: 'timestamp' });
   });
 
@@ -204,14 +209,23 @@ describe('null where Go writes null', () => {
 });
 
 describe('dates', () => {
-  it('the last day of a 400-year era (Feb 29 of 2000 and 2400) is formatted right', () => {
+  it('era and century boundaries (Feb 29 of 2000 and 2400, March 1 of 2100 and 0100) are formatted right', () => {
     for (const text of [
+      '2100-03-01T00:00:00Z',
+      '2101-03-02T00:00:00Z',
+      '0100-03-01T00:00:00Z',
       '2000-02-29T00:00:00Z',
       '2000-02-29T23:59:59.5Z',
       '2400-02-29T12:00:00Z',
       '2000-03-01T00:00:00Z',
     ]) {
       expect(formatRfc3339Nano(parseExpiry(text).epochNs)).toBe(text);
+    }
+  });
+
+  it('expiryAfter refuses seconds that are not an integer, whatever a JavaScript caller passes', () => {
+    for (const seconds of [1.5, Number.NaN, undefined, '5', 2 ** 53]) {
+      expect(() => expiryAfter(EXPIRES.epochNs, seconds as unknown as number)).toThrow(RangeError);
     }
   });
 
