@@ -3,8 +3,9 @@
 // error code and exit status, that the cache holds no forged byte afterwards, and that a second run still refuses.
 // Row names (R4, D1, …) are those of SPEC §7.7.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRootCertificate, generateKey, type PublicKey } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/hex.js';
-import type { FileMeta } from '../../src/metadata/index.js';
+import { type FileMeta, tufKeyId } from '../../src/metadata/index.js';
 import { binBuilt, runBin } from '../helpers/cli-bin.js';
 import { cacheFiles as cacheFilesOf, type HostileServer, startHostileServer } from '../helpers/hostile-server.js';
 import { RepoSimulator } from '../helpers/repo-simulator.js';
@@ -233,6 +234,57 @@ describe('D1 an invalid delegation ends the search instead of falling through to
       details: { role: 'targets/releases' },
       refusedRole: 'targets/releases',
     });
+  });
+});
+
+describe('thresholds count distinct keys, not key IDs (SPEC §7.2)', () => {
+  /** One certificate bundle: `first`'s certificate, its block carrying an RFC 1421 header line, then `second`'s. */
+  function headerBundle(first: ReturnType<typeof generateKey>, second: ReturnType<typeof generateKey>): PublicKey {
+    const pem = (k: ReturnType<typeof generateKey>) =>
+      Buffer.from(createRootCertificate(k, GUN, new Date())).toString('latin1');
+    const a = pem(first).replace('-----BEGIN CERTIFICATE-----\n', '-----BEGIN CERTIFICATE-----\nComment: hi\n\n');
+    return { type: 'ecdsa-x509', public: Uint8Array.from(Buffer.from(a + pem(second), 'latin1')) };
+  }
+
+  it('one key listed bare and as a bundle led by its own (headered) certificate is one signer: THRESHOLD_NOT_MET', async () => {
+    const sim = serve();
+    sim.addTarget('latest', 'the targets digest');
+    const a = generateKey('ecdsa');
+    const b = generateKey('ecdsa');
+    // threshold 2 over "two" keys that are both a: signed by a under each ID.
+    const bundle = headerBundle(a, b);
+    sim.addDelegation('targets/releases', { keys: [a, a], listed: [undefined, bundle], threshold: 2 });
+    sim.addTarget('latest', 'the forged release', 'targets/releases');
+    sim.publish();
+    // The one signature by a, filed a second time under the bundle's key ID (the signing code refuses to do this).
+    const bundleId = tufKeyId(bundle);
+    const doc = JSON.parse(Buffer.from(sim.file('targets/releases')).toString('utf8')) as {
+      signatures: { keyid: string }[];
+    };
+    expect(doc.signatures).toHaveLength(1);
+    doc.signatures.push({ ...(doc.signatures[0] as { keyid: string }), keyid: bundleId });
+    sim.store('targets/releases', Buffer.from(JSON.stringify(doc)), sim.role('targets/releases').version);
+    sim.publishSnapshotAndTimestamp();
+    await refused(tempDir('e2e-thresh-'), ['verify', `${GUN}:latest`], 'THRESHOLD_NOT_MET', {
+      details: { role: 'targets/releases', needed: 2, got: 1 },
+      refusedRole: 'targets/releases',
+    });
+  });
+
+  it('the same bundle next to a genuinely second key meets the threshold (the check can pass)', async () => {
+    const sim = serve();
+    const a = generateKey('ecdsa');
+    const b = generateKey('ecdsa');
+    const c = generateKey('ecdsa');
+    // The bundle is listed too; a signs under its bare ID and c under its own: two distinct keys.
+    sim.addDelegation('targets/releases', {
+      keys: [a, a, c],
+      listed: [undefined, headerBundle(a, b), undefined],
+      threshold: 2,
+    });
+    const fresh = sim.addTarget('latest', 'a real release', 'targets/releases');
+    sim.publish();
+    expect(await accepted(tempDir('e2e-thresh-'), [`${GUN}:latest`])).toBe(digest(fresh));
   });
 });
 

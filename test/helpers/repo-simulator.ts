@@ -38,6 +38,8 @@ interface DelegationSpec {
   keys: PrivateKey[];
   threshold: number;
   paths: string[];
+  /** What the parent lists for `keys[i]` (default its public key), e.g. a certificate spelling of the same key. */
+  listed?: (PublicKey | undefined)[];
 }
 
 interface SimRole {
@@ -172,11 +174,18 @@ export class RepoSimulator {
   /** Delegates `name` from its parent; its file appears once something is signed into it (as in Notary). */
   addDelegation(
     name: string,
-    opts: { paths?: string[]; threshold?: number; keyCount?: number; keys?: PrivateKey[] } = {},
+    opts: {
+      paths?: string[];
+      threshold?: number;
+      keyCount?: number;
+      keys?: PrivateKey[];
+      listed?: (PublicKey | undefined)[];
+    } = {},
   ): PrivateKey[] {
     const parent = this.role(name.slice(0, name.lastIndexOf('/')));
     const keys = opts.keys ?? Array.from({ length: opts.keyCount ?? 1 }, () => generateKey('ecdsa'));
     const spec: DelegationSpec = { name, keys, threshold: opts.threshold ?? 1, paths: opts.paths ?? [''] };
+    if (opts.listed !== undefined) spec.listed = opts.listed;
     const i = parent.delegations.findIndex((d) => d.name === name);
     if (i >= 0) parent.delegations[i] = spec;
     else parent.delegations.push(spec);
@@ -249,9 +258,10 @@ export class RepoSimulator {
       r.dirty = false;
       const keyMap = new Map<string, PublicKey>();
       const roles: DelegationRole[] = r.delegations.map((d) => {
-        const ids = d.keys.map((k) => {
-          const id = tufKeyId(k.publicKey);
-          keyMap.set(id, k.publicKey);
+        const ids = d.keys.map((k, i) => {
+          const pub = d.listed?.[i] ?? k.publicKey;
+          const id = tufKeyId(pub);
+          keyMap.set(id, pub);
           return id;
         });
         return { name: d.name, keyIds: ids, threshold: d.threshold, paths: d.paths };
@@ -300,12 +310,21 @@ export class RepoSimulator {
     return file.raw;
   }
 
-  signingKeys(role: string): PrivateKey[] {
+  signingKeys(role: string): SigningKey[] {
     if (role === 'targets' || role === 'snapshot' || role === 'timestamp') return this.keys[role];
     const parent = this.role(role.slice(0, role.lastIndexOf('/')));
     const spec = parent.delegations.find((d) => d.name === role);
     if (spec === undefined) throw new Error(`${role} is not delegated`);
-    return spec.keys;
+    // One signature per private key, under its first listing (a key listed twice signs once, as a signer would).
+    const out: SigningKey[] = [];
+    const seen = new Set<PrivateKey>();
+    spec.keys.forEach((key, i) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const listedKey = spec.listed?.[i];
+      out.push(listedKey === undefined ? key : { key, listedKey });
+    });
+    return out;
   }
 
   store(role: string, bytes: Uint8Array, version: number): void {
