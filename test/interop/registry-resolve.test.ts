@@ -3,16 +3,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { constantPassphrase } from '../../src/keystore/index.js';
-import { resolveImage } from '../../src/remote/resolve-image.js';
+import { resolveImage as resolveWith } from '../../src/remote/resolve-image.js';
 import { sign } from '../../src/signer/index.js';
 import { rejectedCode } from '../helpers/error-code.js';
 import { freePort } from '../helpers/free-port.js';
 import { type NotaryServer, runNotary, startNotaryServer, TEST_PASSPHRASE } from '../helpers/notary.js';
 import { describeRegistry, type Registry, startRegistry } from '../helpers/registry.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 const USER = 'ci';
 const PASS = 'pa55word';
+type ResolveOptions = NonNullable<Parameters<typeof resolveWith>[1]>;
+
 const basic = (u: string, p: string) => Buffer.from(`${u}:${p}`).toString('base64');
 
 function dockerConfig(host: string, user: string, pass: string): Record<string, string> {
@@ -22,70 +25,75 @@ function dockerConfig(host: string, user: string, pass: string): Record<string, 
   return { DOCKER_CONFIG: dir, HOME: '/nonexistent-home' };
 }
 
-describeRegistry('registry client (docker-registry with htpasswd)', () => {
-  let reg: Registry;
-  beforeAll(async () => {
-    reg = await startRegistry({ basic: { username: USER, password: PASS } });
-  });
-  afterAll(async () => reg?.stop());
+// Both HTTP transports (SPEC §9): every registry request of these blocks goes through the one named.
+for (const [transport, transportFactory] of TRANSPORTS) {
+  const resolveImage = (ref: string, o: ResolveOptions) => resolveWith(ref, { ...o, transportFactory });
 
-  it('resolves OCI and Docker manifests and an OCI index to the exact bytes pushed', async () => {
-    const env = dockerConfig(reg.host, USER, PASS);
-    const oci = await reg.pushImage('team/app', 'v1', 'oci');
-    const docker = await reg.pushImage('team/app', 'v2', 'docker');
-    const arm = await reg.pushImage('team/app', 'arm', 'oci', 'linux/arm64');
-    const index = await reg.pushIndex('team/app', 'multi', [oci, arm]);
-    for (const [tag, pushed] of [
-      ['v1', oci],
-      ['v2', docker],
-      ['multi', index],
-    ] as const) {
-      const r = await resolveImage(`${reg.host}/team/app:${tag}`, { env });
+  describeRegistry(`registry client over ${transport} (docker-registry with htpasswd)`, () => {
+    let reg: Registry;
+    beforeAll(async () => {
+      reg = await startRegistry({ basic: { username: USER, password: PASS } });
+    });
+    afterAll(async () => reg?.stop());
+
+    it('resolves OCI and Docker manifests and an OCI index to the exact bytes pushed', async () => {
+      const env = dockerConfig(reg.host, USER, PASS);
+      const oci = await reg.pushImage('team/app', 'v1', 'oci');
+      const docker = await reg.pushImage('team/app', 'v2', 'docker');
+      const arm = await reg.pushImage('team/app', 'arm', 'oci', 'linux/arm64');
+      const index = await reg.pushIndex('team/app', 'multi', [oci, arm]);
+      for (const [tag, pushed] of [
+        ['v1', oci],
+        ['v2', docker],
+        ['multi', index],
+      ] as const) {
+        const r = await resolveImage(`${reg.host}/team/app:${tag}`, { env });
+        expect(r.digest).toBe(pushed.digest);
+        expect(r.size).toBe(pushed.size);
+        expect(Buffer.from(r.bytes).equals(pushed.bytes)).toBe(true);
+        expect(r.mediaType).toBe(pushed.mediaType);
+        expect(r.pinned).toBe(`${reg.host}/team/app@${pushed.digest}`);
+      }
+      const byDigest = await resolveImage(`${reg.host}/team/app@${index.digest}`, { env });
+      expect(byDigest.digest).toBe(index.digest);
+    });
+
+    it('a missing tag is IMAGE_NOT_FOUND, a wrong password UNAUTHORIZED, none at all UNAUTHORIZED', async () => {
+      const env = dockerConfig(reg.host, USER, PASS);
+      expect(await rejectedCode(resolveImage(`${reg.host}/team/app:nope`, { env }))).toBe('IMAGE_NOT_FOUND');
+      expect(await rejectedCode(resolveImage(`${reg.host}/team/none:v1`, { env }))).toBe('IMAGE_NOT_FOUND');
+      const wrong = dockerConfig(reg.host, USER, 'wrong');
+      expect(await rejectedCode(resolveImage(`${reg.host}/team/app:v1`, { env: wrong }))).toBe('UNAUTHORIZED');
+      expect(await rejectedCode(resolveImage(`${reg.host}/team/app:v1`, { env: { HOME: '/nonexistent' } }))).toBe(
+        'UNAUTHORIZED',
+      );
+    });
+
+    it('a registry that is down is NETWORK', async () => {
+      const port = await freePort();
+      expect(await rejectedCode(resolveImage(`127.0.0.1:${port}/team/app:v1`, { env: {}, timeoutMs: 5000 }))).toBe(
+        'NETWORK',
+      );
+    });
+  });
+
+  describeRegistry(`registry client over ${transport} (docker-registry with token auth)`, () => {
+    let reg: Registry;
+    beforeAll(async () => {
+      reg = await startRegistry({ token: { credentials: { username: USER, password: PASS } } });
+    });
+    afterAll(async () => reg?.stop());
+
+    it('fetches a pull token for the repository scope with the docker config credentials', async () => {
+      const pushed = await reg.pushImage('org/svc', 'v1', 'docker');
+      const r = await resolveImage(`${reg.host}/org/svc:v1`, { env: dockerConfig(reg.host, USER, PASS) });
       expect(r.digest).toBe(pushed.digest);
-      expect(r.size).toBe(pushed.size);
-      expect(Buffer.from(r.bytes).equals(pushed.bytes)).toBe(true);
-      expect(r.mediaType).toBe(pushed.mediaType);
-      expect(r.pinned).toBe(`${reg.host}/team/app@${pushed.digest}`);
-    }
-    const byDigest = await resolveImage(`${reg.host}/team/app@${index.digest}`, { env });
-    expect(byDigest.digest).toBe(index.digest);
+      expect(reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:org/svc:pull'))).toBe(true);
+      const wrong = dockerConfig(reg.host, USER, 'nope');
+      expect(await rejectedCode(resolveImage(`${reg.host}/org/svc:v1`, { env: wrong }))).toBe('UNAUTHORIZED');
+    });
   });
-
-  it('a missing tag is IMAGE_NOT_FOUND, a wrong password UNAUTHORIZED, none at all UNAUTHORIZED', async () => {
-    const env = dockerConfig(reg.host, USER, PASS);
-    expect(await rejectedCode(resolveImage(`${reg.host}/team/app:nope`, { env }))).toBe('IMAGE_NOT_FOUND');
-    expect(await rejectedCode(resolveImage(`${reg.host}/team/none:v1`, { env }))).toBe('IMAGE_NOT_FOUND');
-    const wrong = dockerConfig(reg.host, USER, 'wrong');
-    expect(await rejectedCode(resolveImage(`${reg.host}/team/app:v1`, { env: wrong }))).toBe('UNAUTHORIZED');
-    expect(await rejectedCode(resolveImage(`${reg.host}/team/app:v1`, { env: { HOME: '/nonexistent' } }))).toBe(
-      'UNAUTHORIZED',
-    );
-  });
-
-  it('a registry that is down is NETWORK', async () => {
-    const port = await freePort();
-    expect(await rejectedCode(resolveImage(`127.0.0.1:${port}/team/app:v1`, { env: {}, timeoutMs: 5000 }))).toBe(
-      'NETWORK',
-    );
-  });
-});
-
-describeRegistry('registry client (docker-registry with token auth)', () => {
-  let reg: Registry;
-  beforeAll(async () => {
-    reg = await startRegistry({ token: { credentials: { username: USER, password: PASS } } });
-  });
-  afterAll(async () => reg?.stop());
-
-  it('fetches a pull token for the repository scope with the docker config credentials', async () => {
-    const pushed = await reg.pushImage('org/svc', 'v1', 'docker');
-    const r = await resolveImage(`${reg.host}/org/svc:v1`, { env: dockerConfig(reg.host, USER, PASS) });
-    expect(r.digest).toBe(pushed.digest);
-    expect(reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:org/svc:pull'))).toBe(true);
-    const wrong = dockerConfig(reg.host, USER, 'nope');
-    expect(await rejectedCode(resolveImage(`${reg.host}/org/svc:v1`, { env: wrong }))).toBe('UNAUTHORIZED');
-  });
-});
+}
 
 describeRegistry('library sign({ images }) (docker-registry + notary-server)', () => {
   let reg: Registry;
