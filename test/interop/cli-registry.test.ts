@@ -10,6 +10,7 @@ import { freePort } from '../helpers/free-port.js';
 import { type NotaryServer, PASSPHRASE_ENV, runNotary, startNotaryServer, tempDir } from '../helpers/notary.js';
 import { createPki, type TestPki } from '../helpers/pki.js';
 import { describeRegistry, type PushedManifest, type Registry, startRegistry } from '../helpers/registry.js';
+import { cliTransportEnv, TRANSPORT_NAMES, useCliTransport } from '../helpers/transports.js';
 
 const BIN = resolve('bin/notary-ts.js');
 const USER = 'builder';
@@ -27,7 +28,10 @@ function run(args: string[], env: Record<string, string>, input = ''): Promise<R
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...env }, timeout: 60_000 },
+      {
+        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...cliTransportEnv(), ...env },
+        timeout: 60_000,
+      },
       (err, stdout, stderr) => {
         const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
         done({ status, stdout, stderr });
@@ -206,78 +210,83 @@ describeRegistry('sign and verify by image reference (docker-registry + notary-s
   });
 });
 
-describeRegistry('sign by image reference (docker-registry with token auth)', () => {
-  let server: NotaryServer;
-  let reg: Registry;
-  beforeAll(async () => {
-    [server, reg] = await Promise.all([
-      startNotaryServer(),
-      startRegistry({ token: { credentials: { username: USER, password: PASS } } }),
-    ]);
-  });
-  afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
-
-  it('resolves through the Bearer token flow; a wrong password exits 4 UNAUTHORIZED', async () => {
-    const gun = `${reg.host}/tok/app`;
-    const pushed = await reg.pushImage('tok/app', 'v1', 'oci');
-    const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
-    const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
-    expect(s.status, s.stderr).toBe(0);
-    expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
-    expect(
-      reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:tok/app:pull') && t.account === USER),
-    ).toBe(true);
-    const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
-    const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
-    expect(w.status).toBe(4);
-    expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
-  });
-});
-
-describeRegistry('sign by image reference (docker-registry on HTTPS)', () => {
-  let server: NotaryServer;
-  let reg: Registry;
-  let pki: TestPki;
-  beforeAll(async () => {
-    pki = createPki();
-    [server, reg] = await Promise.all([
-      startNotaryServer(),
-      startRegistry({ tls: { chain: pki.server.chain, key: pki.server.key, ca: pki.rootCa } }),
-    ]);
-  });
-  afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
-
-  it("trusts the CA in docker's tls dir for the registry host; without it the certificate is refused (exit 4)", async () => {
-    const gun = `${reg.host}/secure/app`;
-    const pushed = await reg.pushImage('secure/app', 'v1', 'oci');
-    const docker = tempDir('docker-config-');
-    mkdirSync(join(docker, 'tls', reg.host), { recursive: true });
-    copyFileSync(pki.rootCa, join(docker, 'tls', reg.host, 'ca.crt'));
-    const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], {
-      ...PASSPHRASE_ENV,
-      DOCKER_CONFIG: docker,
+// The auth and TLS paths to the registry, once per HTTP transport of the CLI (SPEC §9).
+for (const transport of TRANSPORT_NAMES) {
+  describeRegistry(`sign by image reference over ${transport} (docker-registry with token auth)`, () => {
+    let server: NotaryServer;
+    let reg: Registry;
+    beforeAll(async () => {
+      useCliTransport(transport);
+      [server, reg] = await Promise.all([
+        startNotaryServer(),
+        startRegistry({ token: { credentials: { username: USER, password: PASS } } }),
+      ]);
     });
-    expect(s.status, s.stderr).toBe(0);
-    expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
-    const untrusted = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], {
-      ...PASSPHRASE_ENV,
-      DOCKER_CONFIG: tempDir('docker-config-'),
+    afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
+
+    it('resolves through the Bearer token flow; a wrong password exits 4 UNAUTHORIZED', async () => {
+      const gun = `${reg.host}/tok/app`;
+      const pushed = await reg.pushImage('tok/app', 'v1', 'oci');
+      const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
+      const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
+      expect(s.status, s.stderr).toBe(0);
+      expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
+      expect(
+        reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:tok/app:pull') && t.account === USER),
+      ).toBe(true);
+      const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
+      const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
+      expect(w.status).toBe(4);
+      expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
     });
-    expect(untrusted.status).toBe(4);
-    expect(JSON.parse(untrusted.stderr)).toMatchObject({ code: 'NETWORK', details: { tls: true } });
-    // The same discovery as for the notary server: --tlscacert and SSL_CERT_FILE are honoured for the registry too.
-    const flag = await run(
-      ['-s', server.url, '-d', tempDir('trust-'), '--tlscacert', pki.rootCa, 'verify', '--registry', `${gun}:v1`],
-      {
+  });
+
+  describeRegistry(`sign by image reference over ${transport} (docker-registry on HTTPS)`, () => {
+    let server: NotaryServer;
+    let reg: Registry;
+    let pki: TestPki;
+    beforeAll(async () => {
+      useCliTransport(transport);
+      pki = createPki();
+      [server, reg] = await Promise.all([
+        startNotaryServer(),
+        startRegistry({ tls: { chain: pki.server.chain, key: pki.server.key, ca: pki.rootCa } }),
+      ]);
+    });
+    afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
+
+    it("trusts the CA in docker's tls dir for the registry host; without it the certificate is refused (exit 4)", async () => {
+      const gun = `${reg.host}/secure/app`;
+      const pushed = await reg.pushImage('secure/app', 'v1', 'oci');
+      const docker = tempDir('docker-config-');
+      mkdirSync(join(docker, 'tls', reg.host), { recursive: true });
+      copyFileSync(pki.rootCa, join(docker, 'tls', reg.host, 'ca.crt'));
+      const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], {
+        ...PASSPHRASE_ENV,
+        DOCKER_CONFIG: docker,
+      });
+      expect(s.status, s.stderr).toBe(0);
+      expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
+      const untrusted = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], {
+        ...PASSPHRASE_ENV,
         DOCKER_CONFIG: tempDir('docker-config-'),
-      },
-    );
-    expect(flag.status, flag.stderr).toBe(0);
-    expect(flag.stdout).toBe(`${pushed.digest}\n`);
-    const sslFile = await run(['-s', server.url, '-d', tempDir('trust-'), 'verify', '--registry', `${gun}:v1`], {
-      DOCKER_CONFIG: tempDir('docker-config-'),
-      SSL_CERT_FILE: pki.rootCa,
+      });
+      expect(untrusted.status).toBe(4);
+      expect(JSON.parse(untrusted.stderr)).toMatchObject({ code: 'NETWORK', details: { tls: true } });
+      // The same discovery as for the notary server: --tlscacert and SSL_CERT_FILE are honoured for the registry too.
+      const flag = await run(
+        ['-s', server.url, '-d', tempDir('trust-'), '--tlscacert', pki.rootCa, 'verify', '--registry', `${gun}:v1`],
+        {
+          DOCKER_CONFIG: tempDir('docker-config-'),
+        },
+      );
+      expect(flag.status, flag.stderr).toBe(0);
+      expect(flag.stdout).toBe(`${pushed.digest}\n`);
+      const sslFile = await run(['-s', server.url, '-d', tempDir('trust-'), 'verify', '--registry', `${gun}:v1`], {
+        DOCKER_CONFIG: tempDir('docker-config-'),
+        SSL_CERT_FILE: pki.rootCa,
+      });
+      expect(sslFile.status, sslFile.stderr).toBe(0);
     });
-    expect(sslFile.status, sslFile.stderr).toBe(0);
   });
-});
+}
