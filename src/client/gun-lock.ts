@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isNotaryError, notaryError } from '../errors.js';
 import { assertGun } from '../grammar/gun.js';
+import { processAlive } from './process-alive.js';
 
 /** How long to wait for another process before giving up (an update makes a handful of 30 s-bounded requests). */
 export const LOCK_WAIT_MS = 300_000;
@@ -145,16 +146,6 @@ function readOwner(path: string): Owner | undefined {
   }
 }
 
-/** A live process with this pid exists (EPERM: it exists but is not ours). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The inode of the lock file when its holder is gone, else undefined. */
 function staleLock(path: string, staleMs: number): number | undefined {
   let st: { ino: number; mtimeMs: number };
@@ -164,7 +155,8 @@ function staleLock(path: string, staleMs: number): number | undefined {
     return undefined; // gone already: the next create attempt decides
   }
   const owner = readOwner(path);
-  const dead = owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid);
+  const dead =
+    owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
   // Untouched for staleMs either way (a clock far ahead must not pin a lock forever).
   return dead || Math.abs(Date.now() - st.mtimeMs) > staleMs ? st.ino : undefined;
 }

@@ -1,6 +1,7 @@
 // Removes the temp files that a killed process left behind in a directory we write to (`.NAME.<pid>.<hex>.tmp`).
 import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.js';
 
 /** A temp file older than this is stale even if its pid is alive again (pids are reused). */
 export const STALE_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
@@ -9,16 +10,6 @@ export const STALE_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 const TEMP_NAME = /^\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
 
 const swept = new Set<string>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Deletes stale temp files in `dir`: named as our writers name them, regular files, and either their process is
@@ -43,7 +34,7 @@ export function sweepStaleTemps(dir: string, nowMs = Date.now()): string[] {
     try {
       const st = lstatSync(path);
       if (!st.isFile()) continue;
-      const stale = pid !== process.pid && (!alive(pid) || nowMs - st.mtimeMs > STALE_TEMP_AGE_MS);
+      const stale = pid !== process.pid && (!processAlive(pid) || nowMs - st.mtimeMs > STALE_TEMP_AGE_MS);
       if (!stale) continue;
       unlinkSync(path);
       removed.push(name);
