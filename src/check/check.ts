@@ -189,6 +189,19 @@ async function checkOne(
       return undefined;
     }
   };
+  /** A file that must be served answered `status`. */
+  const notServed = (r: { name: string; status: number }) =>
+    findings.push({
+      code: 'ROLE_NOT_SERVED',
+      file: r.name,
+      message: `${r.name} answered ${r.status}`,
+      status: r.status,
+    });
+  /** The current `role` must answer 200 (its bytes may have been re-signed since). */
+  const expectServed = async (role: string, max: number) => {
+    const r = await get(role, {}, max);
+    if (r !== undefined && r.status !== 200) notServed(r);
+  };
   /** The answer must be 200 with exactly `want`. */
   const expectBytes = async (
     role: string,
@@ -198,14 +211,8 @@ async function checkOne(
   ) => {
     const r = await get(role, sel, Math.max(want.length, 1) * 2 + 1024);
     if (r === undefined) return;
-    if (r.status !== 200) {
-      findings.push({
-        code: 'ROLE_NOT_SERVED',
-        file: r.name,
-        message: `${r.name} answered ${r.status}`,
-        status: r.status,
-      });
-    } else if (!bytesEqual(r.body, want)) {
+    if (r.status !== 200) notServed(r);
+    else if (!bytesEqual(r.body, want)) {
       findings.push({ code, file: r.name, message: `${r.name} differs from the verified file`, status: 200 });
     }
   };
@@ -237,15 +244,7 @@ async function checkOne(
     }
   }
   if (verified === undefined) {
-    const r = await get('timestamp', {}, TIMESTAMP_MAX_BYTES);
-    if (r !== undefined && r.status !== 200) {
-      findings.push({
-        code: 'ROLE_NOT_SERVED',
-        file: r.name,
-        message: `${r.name} answered ${r.status}`,
-        status: r.status,
-      });
-    }
+    await expectServed('timestamp', TIMESTAMP_MAX_BYTES);
   } else {
     const v = verified;
     const fileOf = (name: string) => v.files.get(name) as Uint8Array;
@@ -257,17 +256,7 @@ async function checkOne(
       // The current timestamp (and a server-managed snapshot) may have been re-signed since: compare versions only
       // by bytes for the roles the client signs.
       if (role !== 'timestamp' && role !== 'snapshot') await expectBytes(role, {}, bytes, 'CURRENT_MISMATCH');
-      else {
-        const r = await get(role, {}, role === 'timestamp' ? TIMESTAMP_MAX_BYTES : CACHE_READ_LIMIT);
-        if (r !== undefined && r.status !== 200) {
-          findings.push({
-            code: 'ROLE_NOT_SERVED',
-            file: r.name,
-            message: `${r.name} answered ${r.status}`,
-            status: r.status,
-          });
-        }
-      }
+      else await expectServed(role, role === 'timestamp' ? TIMESTAMP_MAX_BYTES : CACHE_READ_LIMIT);
     }
     // Every role the snapshot lists is served by its hash with those bytes.
     for (const [role, meta] of v.snapshot.meta) {
