@@ -1,9 +1,10 @@
 // The cache as a cold `verify` through the CLI binary leaves it (SPEC §7.4, staged writes): the exact bytes the
 // server sent, 0600, no temp files; readable by the Go CLI; and nothing at all after a refused update.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { filesUnder } from '../helpers/files-under.js';
 import {
   describeInterop,
   type MutatingProxy,
@@ -16,26 +17,6 @@ import {
 
 const GUN = 'example.com/cli/staged-cache';
 const ROLES = ['root', 'snapshot', 'targets', 'timestamp'];
-
-/** Every file under `dir` (relative, sorted); [] when there is no such directory. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, prefix: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p, `${prefix}${n}/`);
-      else out.push(`${prefix}${n}`);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
-}
 
 describeInterop('cli verify: the cache a cold verify writes', () => {
   let server: NotaryServer;

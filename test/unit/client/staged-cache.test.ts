@@ -1,11 +1,12 @@
 // Cache writes started while the update still verifies (StagedWrite): visible only after the whole update verified,
 // never left behind as temp files, their I/O errors reported only when no trust failure comes first.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetadataCache, Updater } from '../../../src/client/index.js';
 import { bytesEqual } from '../../../src/encoding/bytes.js';
 import { DeferredCache } from '../../../src/signer/deferred-cache.js';
+import { filesUnder } from '../../helpers/files-under.js';
 import { RepoSimulator, type SimFetcher } from '../../helpers/repo-simulator.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -23,26 +24,6 @@ beforeEach(() => {
 
 function updater(c: MetadataCache = cache): Updater {
   return new Updater({ gun: sim.gun, cache: c, remote: fetcher, now: () => NOW });
-}
-
-/** Every file under `dir`, relative, sorted. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, prefix: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p, `${prefix}${n}/`);
-      else out.push(`${prefix}${n}`);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }
 
 function contents(): Record<string, string> {
