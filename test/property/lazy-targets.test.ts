@@ -155,6 +155,26 @@ function file(entries: string): Uint8Array {
 
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
+/**
+ * A JSON object text of `pairs` (raw key text, raw value text): as generated, sorted by the decoded key's UTF-8
+ * bytes (keys that do not decode sort as `undecodable`), or sorted with the last member repeated.
+ */
+function members(pairs: [string, string][], order: 'sorted' | 'as-is' | 'sorted-dup', undecodable: string): string {
+  let list = pairs;
+  if (order !== 'as-is') {
+    const dec = (k: string) => {
+      try {
+        return JSON.parse(k) as string;
+      } catch {
+        return undecodable;
+      }
+    };
+    list = [...pairs].sort((a, b) => utf8Order(dec(a[0]), dec(b[0])));
+    if (order === 'sorted-dup' && list.length > 0) list = [...list, list[list.length - 1] as [string, string]];
+  }
+  return `{${list.map(([k, v]) => `${k}:${v}`).join(',')}}`;
+}
+
 describe('lazy targets parse agrees with the eager parse', () => {
   it('on random entry lists, sorted or not, with duplicates and near-miss values', () => {
     fc.assert(
@@ -162,20 +182,7 @@ describe('lazy targets parse agrees with the eager parse', () => {
         fc.array(fc.tuple(keyText, valueText), { maxLength: 12 }),
         fc.constantFrom('sorted', 'as-is', 'sorted-dup'),
         (pairs, order) => {
-          let list = pairs;
-          if (order !== 'as-is') {
-            // Sort by the decoded key's UTF-8 bytes (keys that do not decode keep their place at the end).
-            const dec = (k: string) => {
-              try {
-                return JSON.parse(k) as string;
-              } catch {
-                return '\uffff';
-              }
-            };
-            list = [...pairs].sort((a, b) => utf8Order(dec(a[0]), dec(b[0])));
-            if (order === 'sorted-dup' && list.length > 0) list = [...list, list[list.length - 1] as [string, string]];
-          }
-          const raw = file(`{${list.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+          const raw = file(members(pairs, order, '\uffff'));
           expect(lazy(raw)).toEqual(eager(raw));
         },
       ),
@@ -277,19 +284,7 @@ describe('one-step member matching (LazyMatcher.pattern)', () => {
         fc.array(fc.tuple(rawKey, valueText), { maxLength: 10 }),
         fc.constantFrom('sorted', 'as-is', 'sorted-dup'),
         (pairs, order) => {
-          let list = pairs;
-          if (order !== 'as-is') {
-            const dec = (k: string) => {
-              try {
-                return JSON.parse(k) as string;
-              } catch {
-                return '\u{10ffff}';
-              }
-            };
-            list = [...pairs].sort((a, b) => utf8Order(dec(a[0]), dec(b[0])));
-            if (order === 'sorted-dup' && list.length > 0) list = [...list, list[list.length - 1] as [string, string]];
-          }
-          const raw = file(`{${list.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+          const raw = file(members(pairs, order, '\u{10ffff}'));
           expect(scan(raw, CANONICAL_FILE_META)).toEqual(scan(raw, twoStep));
           expect(lazy(raw)).toEqual(eager(raw));
         },
