@@ -80,7 +80,7 @@ function rewrap(e: unknown, ctx: SignerContext, attempt: number, action: string)
  * Runs a publish in an open context. Staged change files are removed only after the server accepted the upload
  * (and only those that were applied, so a change staged meanwhile survives); on any failure the changelist and
  * the cache are left byte for byte as they were (what the refresh verified is only written after the server
- * accepted the upload). The cache is not written with what we uploaded (as Notary): it only ever holds data
+ * accepted the upload, and a failure to write it then does not fail the publish). The cache is not written with what we uploaded (as Notary): it only ever holds data
  * verified through a server timestamp, and the next read downloads the new files.
  * Before the POST, `preflight` runs the client's verifier over the exact files (PUBLISH_WOULD_FAIL_VERIFY).
  * @throws NotaryError PUBLISH_WOULD_FAIL_VERIFY, VERSION_CONFLICT (still conflicting after MAX_PUBLISH_ATTEMPTS), SERVER_REJECTED,
@@ -105,8 +105,14 @@ export async function publishIn(ctx: SignerContext, plan: PublishPlan = {}): Pro
       if (update.files.length > 0) await preflight(ctx, loaded, state, update, plan.verify ? [plan.verify] : []);
       await plan.beforeUpload?.(roles);
       if (update.files.length > 0) await ctx.remote.publish(update.files);
-      await cache.commit();
+      // The server has the changes now: they leave the changelist first, so nothing below can apply them twice.
       await ctx.changelist.remove(staged.map((s) => s.file));
+      // Caching what the refresh verified only advances the next run's rollback floor; the publish has happened
+      // either way, so a cache that cannot be written (IO) does not turn it into a failure: the next update
+      // verifies and caches those files again.
+      await cache.commit().catch((e: unknown) => {
+        if (!isNotaryError(e, 'IO')) throw e;
+      });
       return {
         gun: ctx.gun,
         roles,

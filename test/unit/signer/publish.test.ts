@@ -1,5 +1,5 @@
 // Publish against an in-memory server: init, staged changes, failures that must lose nothing, version conflicts.
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/encoding/utf8.js';
@@ -136,6 +136,20 @@ describe('staged root role change (TUFRootData, as `notary key rotate` builds it
 });
 
 describe('failures lose nothing', () => {
+  it('an accepted upload whose refreshed metadata cannot be cached still succeeds, its changes cleared', async () => {
+    const { server, opts, trustDir } = setup();
+    await sign({ ...opts, tags: [{ tag: 'base', digest: digest(9), size: 1 }] });
+    const meta = join(trustDir, 'tuf', GUN, 'metadata');
+    rmSync(meta, { recursive: true, force: true });
+    writeFileSync(meta, 'not a directory'); // every cache write now fails with IO
+    await stage({ gun: GUN, trustDir, add: [{ tag: 'a', digest: digest(1), size: 1 }] });
+    const res = await publish(opts);
+    expect(res.appliedChanges).toBe(1);
+    expect(serverTargets(server).hasTarget('a')).toBe(true);
+    expect(await status({ gun: GUN, trustDir })).toEqual([]);
+    expect(statSync(meta).isFile()).toBe(true);
+  });
+
   it('a rejected upload keeps the changelist and the cache byte for byte', async () => {
     const { opts, remote, trustDir } = setup();
     await sign({ ...opts, tags: [{ tag: 'base', digest: digest(9), size: 1 }] });
