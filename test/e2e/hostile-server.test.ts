@@ -3,7 +3,7 @@
 // error code and exit status, that the cache holds no forged byte afterwards, and that a second run still refuses.
 // Row names (R4, D1, …) are those of SPEC §7.7.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootCertificate, generateKey, type PublicKey } from '../../src/crypto/index.js';
+import { createRootCertificate, generateKey, type PrivateKey, type PublicKey } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import { type FileMeta, tufKeyId } from '../../src/metadata/index.js';
 import { binBuilt, runBin } from '../helpers/cli-bin.js';
@@ -158,8 +158,8 @@ describe('R3 snapshot rollback under a fresh timestamp', () => {
 describe('D4 walk limits through the CLI', () => {
   it('targets delegating to more than 1,024 roles: DELEGATION_INVALID fan-out, never a digest', async () => {
     const sim = serve();
-    const [key] = sim.addDelegation('targets/r0');
-    for (let i = 1; i <= 1024; i++) sim.addDelegation(`targets/r${i}`, { keys: [key as never] });
+    const key = sim.addDelegation('targets/r0')[0] as PrivateKey;
+    for (let i = 1; i <= 1024; i++) sim.addDelegation(`targets/r${i}`, { keys: [key] });
     sim.addTarget('other', 'x');
     sim.publish();
     await refused(tempDir('e2e-fanout-'), ['list', GUN], 'DELEGATION_INVALID', {
@@ -171,10 +171,10 @@ describe('D4 walk limits through the CLI', () => {
 
   it('a walk that would load more than 4,096 delegations: DELEGATION_INVALID too-many', async () => {
     const sim = serve();
-    const [key] = sim.addDelegation('targets/a0');
+    const key = sim.addDelegation('targets/a0')[0] as PrivateKey;
     for (let a = 0; a < 4; a++) {
-      if (a > 0) sim.addDelegation(`targets/a${a}`, { keys: [key as never] });
-      for (let b = 0; b < 1024; b++) sim.addDelegation(`targets/a${a}/b${b}`, { keys: [key as never] });
+      if (a > 0) sim.addDelegation(`targets/a${a}`, { keys: [key] });
+      for (let b = 0; b < 1024; b++) sim.addDelegation(`targets/a${a}/b${b}`, { keys: [key] });
     }
     sim.addTarget('other', 'x');
     sim.publish();
