@@ -65,18 +65,74 @@ function cacheDirectory(env) {
 const cacheDir = cacheDirectory(process.env);
 const pendingWrites = [];
 
-/** Loads a CommonJS file as require() would, compiled with (and leaving behind) a V8 code cache. */
-function loadCached(filename) {
+// Each command keeps a code cache of its own: a cache holds the functions compiled by the run that wrote it, and one
+// written by `--help` or `version` would leave every later `verify` compiling its whole path again (~5 ms). The
+// command word is found as the CLI finds it (global flags that take a value are skipped; the lists are held to
+// src/cli by test/unit/cli/launcher-commands.test.ts); anything else shares one `other` cache. A wrong guess only
+// ever costs time.
+const CACHED_COMMANDS = [
+  'add',
+  'archive',
+  'check',
+  'delegation',
+  'doctor',
+  'help',
+  'init',
+  'inspect',
+  'key',
+  'list',
+  'publish',
+  'remove',
+  'reset',
+  'revoke',
+  'rotate',
+  'sign',
+  'signer',
+  'status',
+  'verify',
+  'version',
+];
+const VALUE_FLAGS = [
+  '--config',
+  '--passphrase-file',
+  '--root-ca',
+  '--root-key',
+  '--server',
+  '--timeout',
+  '--tlscacert',
+  '--tlscert',
+  '--tlskey',
+  '--trust-dir',
+  '-c',
+  '-d',
+  '-s',
+];
+
+function cacheProfile(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (VALUE_FLAGS.includes(a)) i++;
+      continue;
+    }
+    if (a === 'lookup') return 'verify';
+    return CACHED_COMMANDS.includes(a) ? a : 'other';
+  }
+  return 'help';
+}
+
+/**
+ * Loads a CommonJS file as require() would, compiled with (and leaving behind) a V8 code cache; `profile` names the
+ * cache among several for the same file (the command, for the CLI bundle).
+ */
+function loadCached(filename, profile = '') {
   // The bytes are hashed as read (hashing the decoded string would encode its 570 KB to UTF-8 again).
   const bytes = readFileSync(filename);
   const source = bytes.toString('utf8');
-  const suffix = `-${basename(filename)}.v8`;
-  const cacheFile = cacheDir
-    ? join(
-        cacheDir,
-        `${process.version}-${process.arch}-${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}${suffix}`,
-      )
-    : null;
+  const suffix = `${basename(filename)}.v8`;
+  const build = `${process.version}-${process.arch}-${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}-`;
+  const cacheFile = cacheDir ? join(cacheDir, `${build}${profile ? `${profile}-` : ''}${suffix}`) : null;
   let cachedData;
   if (cacheFile) {
     try {
@@ -96,12 +152,12 @@ function loadCached(filename) {
   mod.loaded = true;
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     // Made after the run, so that the functions this command compiled are in it too.
-    pendingWrites.push(() => writeCache(cacheFile, suffix, script.createCachedData()));
+    pendingWrites.push(() => writeCache(cacheFile, build, suffix, script.createCachedData()));
   }
   return mod.exports;
 }
 
-function writeCache(cacheFile, suffix, data) {
+function writeCache(cacheFile, build, suffix, data) {
   const tmp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
@@ -113,10 +169,10 @@ function writeCache(cacheFile, suffix, data) {
     } catch {}
     return;
   }
-  // Caches of other builds or node versions are dead weight: drop them.
+  // Caches of other builds or node versions are dead weight: drop them (this build's other commands stay).
   try {
     for (const name of readdirSync(dirname(cacheFile))) {
-      if (name.endsWith(suffix) && name !== basename(cacheFile)) unlinkSync(join(dirname(cacheFile), name));
+      if (name.endsWith(suffix) && !name.startsWith(build)) unlinkSync(join(dirname(cacheFile), name));
     }
   } catch {}
 }
@@ -171,7 +227,9 @@ if (cacheDir) {
 }
 
 async function run() {
-  const { main, useAgentModule } = cacheDir ? loadCached(mainFile) : require(mainFile);
+  const { main, useAgentModule } = cacheDir
+    ? loadCached(mainFile, cacheProfile(process.argv.slice(2)))
+    : require(mainFile);
   useAgentModule(agentFile);
   const status = await main(process.argv.slice(2), {
     stdout: process.stdout,

@@ -58,15 +58,29 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     const after = cacheFiles(dir);
     expect(after.main).toHaveLength(1);
     expect(after.main[0]).toContain(`${process.version}-${process.arch}-`);
+    expect(after.main[0]).toMatch(/-version-main\.cjs\.v8$/);
     expect(after.agent).toHaveLength(0); // `version` never loads the HTTP agent
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const mainFile = join(dir, after.main[0] as string);
-    expect(statSync(mainFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, after.main[0] as string)).mode & 0o777).toBe(0o600);
 
+    // Each command has a cache of its own: one made by `version` would leave verify compiling its whole path.
     const n = await verify({ HOME: home }, 'node');
     expect(n.status, n.stderr).toBe(0);
     expect(n.stdout).toBe(`${DIGEST}\n`);
-    expect(cacheFiles(dir).agent).toHaveLength(0); // node:http: the undici Agent is never loaded
+    const afterVerify = cacheFiles(dir);
+    expect(afterVerify.agent).toHaveLength(0); // node:http: the undici Agent is never loaded
+    const verifyCache = afterVerify.main.filter((name) => /-verify-main\.cjs\.v8$/.test(name));
+    expect(verifyCache).toHaveLength(1);
+    expect(afterVerify.main).toHaveLength(2);
+    const mainFile = join(dir, verifyCache[0] as string);
+    expect(statSync(mainFile).mode & 0o777).toBe(0o600);
+    // `lookup` is verify's alias and shares its cache; global flags with values are skipped to find the command.
+    const l = await runBin(['-d', tempDir('cc-trust'), '--server', server.url, 'lookup', GUN, 'v1'], {
+      env: { HOME: home },
+    });
+    expect(l.status, l.stderr).toBe(0);
+    expect(l.stdout).toBe(`${DIGEST}\n`);
+    expect(cacheFiles(dir).main).toHaveLength(2);
 
     const r = await verify({ HOME: home });
     expect(r.status, r.stderr).toBe(0);
@@ -81,7 +95,7 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     expect(again.stdout).toBe(`${DIGEST}\n`);
     expect(statSync(mainFile).mtimeMs).toBe(mtime); // accepted, so not rewritten
     expect(readFileSync(mainFile).equals(before)).toBe(true);
-    expect(cacheFiles(dir).all).toHaveLength(2);
+    expect(cacheFiles(dir).all).toHaveLength(3);
     expect(cacheFiles(resolve('dist/cli')).all).toHaveLength(0);
     expect(cacheFiles(resolve('bin')).all).toHaveLength(0);
   });
@@ -112,6 +126,11 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     writeFileSync(agentFile, good.subarray(0, 100)); // a cache for another file, truncated
     const stale = join(dir, 'v0.0.0-x64-000000000000000000000000-main.cjs.v8');
     writeFileSync(stale, garbage);
+    writeFileSync(join(dir, 'v0.0.0-x64-000000000000000000000000-verify-main.cjs.v8'), garbage);
+    // This build's cache for another command is not stale: it stays.
+    const sibling = (main[0] as string).replace(/-verify-main\.cjs\.v8$/, '-sign-main.cjs.v8');
+    expect(sibling).not.toBe(main[0]);
+    writeFileSync(join(dir, sibling), garbage);
     const r = await verify({ XDG_CACHE_HOME: xdg });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${DIGEST}\n`);
@@ -120,7 +139,7 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     expect(regenerated.length).toBeGreaterThan(garbage.length);
     expect(regenerated.subarray(0, garbage.length).equals(garbage)).toBe(false);
     expect(readFileSync(agentFile).length).toBeGreaterThan(100);
-    expect(cacheFiles(dir).all.sort()).toEqual([agent[0], main[0]].sort()); // the stale build's cache is gone
+    expect(cacheFiles(dir).all.sort()).toEqual([agent[0], main[0], sibling].sort()); // the stale build's caches are gone
 
     // An empty file and a cache of another bundle in the main file's place: same story.
     for (const bad of [Buffer.alloc(0), readFileSync(agentFile)]) {
