@@ -211,6 +211,8 @@ function lazyOnRequire(filename, load) {
 
 const agentFile = join(__dirname, '..', 'dist', 'cli', 'undici-agent.cjs');
 const mainFile = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
+// `verify` and `lookup` run from a bundle that holds no other command (scripts/bundle-cli.mjs): less to load.
+const verifyFile = join(__dirname, '..', 'dist', 'cli', 'verify.cjs');
 // Any other way undici is loaded (the package entry, for a proxy's EnvHttpProxyAgent; the Agent file without the
 // code cache) sets the flag first too. The bundle requires only a few modules, so this hook costs nothing.
 const originalLoad = Module._load;
@@ -227,9 +229,9 @@ if (cacheDir) {
 }
 
 async function run() {
-  const { main, useAgentModule } = cacheDir
-    ? loadCached(mainFile, cacheProfile(process.argv.slice(2)))
-    : require(mainFile);
+  const profile = cacheProfile(process.argv.slice(2));
+  const file = profile === 'verify' ? verifyFile : mainFile;
+  const { main, useAgentModule } = cacheDir ? loadCached(file, profile) : require(file);
   useAgentModule(agentFile);
   const status = await main(process.argv.slice(2), {
     stdout: process.stdout,

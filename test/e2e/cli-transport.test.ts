@@ -1,8 +1,9 @@
-// Which modules a CLI run loads (SPEC §9 "Transport", "Start-up"): the default verify path uses node:http and never
+// Which modules a CLI run loads (SPEC §9 "Transport", "Start-up", "Verify bundle"): verify and lookup run from the
+// verify-only bundle, other commands from the full one; the default verify path uses node:http and never
 // loads undici (nor node:http2/tls/https that undici pulls in), nor what the start-up cuts keep out;
 // NOTARY_TS_TRANSPORT=undici does load it (the probe can fail); a bad value is refused. A preloaded probe reports
 // Node's loaded built-ins and require cache at exit.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,21 +40,40 @@ interface Loaded {
   files: string[];
 }
 
-/** A cold `verify` with the probe preloaded; returns what the process had loaded when it exited. */
-async function coldVerify(env: Record<string, string>): Promise<Loaded> {
+/** A cold `verify` (or another command) with the probe preloaded; returns what the process had loaded at exit. */
+async function coldVerify(env: Record<string, string>, command: string[] = ['verify', `${GUN}:v1`]): Promise<Loaded> {
   const dir = tempDir('transport-run-');
   const out = join(dir, 'loaded.json');
-  const r = await runBin(['-s', server.url, '-d', join(dir, 'trust'), 'verify', `${GUN}:v1`], {
+  const r = await runBin(['-s', server.url, '-d', join(dir, 'trust'), ...command], {
     env: { NODE_OPTIONS: `--require ${probe}`, PROBE_OUT: out, XDG_CACHE_HOME: join(dir, 'cache'), ...env },
   });
   expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout.trim()).toBe(digest);
+  expect(r.stdout).toContain(digest.slice(7));
   return JSON.parse(await readFile(out, 'utf8')) as Loaded;
 }
+
+/** The CLI bundle files (dist/cli/*.cjs) a run loaded, by base name. */
+const bundles = (l: Loaded) =>
+  l.files.filter((f) => /[\\/]dist[\\/]cli[\\/][^\\/]+\.cjs$/.test(f)).map((f) => f.replace(/^.*[\\/]/, ''));
 
 const undiciFiles = (l: Loaded) => l.files.filter((f) => /undici/.test(f));
 
 describe('the CLI verify path', () => {
+  it('verify and lookup run from the verify-only bundle, other commands from the full one', async () => {
+    // Without the code cache the launcher loads a bundle with require(), so the probe sees which one.
+    const off = { NOTARY_TS_NO_CODE_CACHE: '1' };
+    expect(bundles(await coldVerify(off))).toEqual(['verify.cjs']);
+    expect(bundles(await coldVerify(off, ['--json', 'lookup', GUN, 'v1']))).toEqual(['verify.cjs']);
+    expect(bundles(await coldVerify(off, ['list', GUN]))).toEqual(['main.cjs']);
+    // The verify bundle holds no other command: the signer's preflight is not in it, the full bundle has it.
+    const verifyText = readFileSync(join('dist', 'cli', 'verify.cjs'), 'utf8');
+    const mainText = readFileSync(join('dist', 'cli', 'main.cjs'), 'utf8');
+    expect(mainText).toContain('function preflight(');
+    expect(verifyText).not.toContain('function preflight(');
+    expect(verifyText).toContain('the verify bundle has no sign command');
+    expect(verifyText.length).toBeLessThan(mainText.length * 0.75);
+  });
+
   it('by default talks node:http and loads neither undici nor the modules it needs', async () => {
     for (const cache of ['1', '0']) {
       const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: cache });

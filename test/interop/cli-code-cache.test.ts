@@ -10,14 +10,15 @@ import { describeInterop, type NotaryServer, PASSPHRASE_ENV, startNotaryServer, 
 const GUN = 'example.com/codecache/app';
 const DIGEST = `sha256:${'cd'.repeat(32)}`;
 
-/** The cache files in `dir`, by the bundle file they belong to. */
-function cacheFiles(dir: string): { main: string[]; agent: string[]; all: string[] } {
+/** The cache files in `dir`, by the bundle file they belong to (`verify` and `lookup` run the verify bundle). */
+function cacheFiles(dir: string): { main: string[]; verify: string[]; agent: string[]; all: string[] } {
   let all: string[] = [];
   try {
     all = readdirSync(dir).filter((n) => n.endsWith('.v8'));
   } catch {}
   return {
     main: all.filter((n) => n.endsWith('-main.cjs.v8')),
+    verify: all.filter((n) => n.endsWith('-verify.cjs.v8')),
     agent: all.filter((n) => n.endsWith('-undici-agent.cjs.v8')),
     all,
   };
@@ -69,10 +70,10 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     expect(n.stdout).toBe(`${DIGEST}\n`);
     const afterVerify = cacheFiles(dir);
     expect(afterVerify.agent).toHaveLength(0); // node:http: the undici Agent is never loaded
-    const verifyCache = afterVerify.main.filter((name) => /-verify-main\.cjs\.v8$/.test(name));
-    expect(verifyCache).toHaveLength(1);
-    expect(afterVerify.main).toHaveLength(2);
-    const mainFile = join(dir, verifyCache[0] as string);
+    expect(afterVerify.main).toEqual(after.main); // verify runs the verify bundle, with a cache of its own
+    expect(afterVerify.verify).toHaveLength(1);
+    expect(afterVerify.verify[0]).toMatch(/-verify-verify\.cjs\.v8$/);
+    const mainFile = join(dir, afterVerify.verify[0] as string);
     expect(statSync(mainFile).mode & 0o777).toBe(0o600);
     // `lookup` is verify's alias and shares its cache; global flags with values are skipped to find the command.
     const l = await runBin(['-d', tempDir('cc-trust'), '--server', server.url, 'lookup', GUN, 'v1'], {
@@ -80,7 +81,8 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     });
     expect(l.status, l.stderr).toBe(0);
     expect(l.stdout).toBe(`${DIGEST}\n`);
-    expect(cacheFiles(dir).main).toHaveLength(2);
+    expect(cacheFiles(dir).verify).toEqual(afterVerify.verify);
+    expect(cacheFiles(dir).main).toEqual(after.main);
 
     const r = await verify({ HOME: home });
     expect(r.status, r.stderr).toBe(0);
@@ -114,7 +116,7 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     const dir = join(xdg, 'notary-ts');
     const first = await verify({ XDG_CACHE_HOME: xdg });
     expect(first.status, first.stderr).toBe(0);
-    const { main, agent } = cacheFiles(dir);
+    const { verify: main, agent } = cacheFiles(dir);
     expect(main).toHaveLength(1);
     expect(agent).toHaveLength(1);
     const mainFile = join(dir, main[0] as string);
@@ -124,11 +126,11 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     const garbage = Buffer.from('not a V8 code cache at all');
     writeFileSync(mainFile, garbage);
     writeFileSync(agentFile, good.subarray(0, 100)); // a cache for another file, truncated
-    const stale = join(dir, 'v0.0.0-x64-000000000000000000000000-main.cjs.v8');
+    const stale = join(dir, 'v0.0.0-x64-000000000000000000000000-verify.cjs.v8');
     writeFileSync(stale, garbage);
-    writeFileSync(join(dir, 'v0.0.0-x64-000000000000000000000000-verify-main.cjs.v8'), garbage);
-    // This build's cache for another command is not stale: it stays.
-    const sibling = (main[0] as string).replace(/-verify-main\.cjs\.v8$/, '-sign-main.cjs.v8');
+    writeFileSync(join(dir, 'v0.0.0-x64-000000000000000000000000-verify-verify.cjs.v8'), garbage);
+    // This build's cache under another profile is not stale: it stays.
+    const sibling = (main[0] as string).replace(/-verify-verify\.cjs\.v8$/, '-other-verify.cjs.v8');
     expect(sibling).not.toBe(main[0]);
     writeFileSync(join(dir, sibling), garbage);
     const r = await verify({ XDG_CACHE_HOME: xdg });

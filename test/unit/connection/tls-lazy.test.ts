@@ -142,6 +142,11 @@ describe('checkPem (the check a lazy discovery makes at once) fails exactly when
     [file('broken.pem', Buffer.concat([Buffer.from([0xe2, 0x82]), Buffer.from(PEM('x'))])), CERT, true],
     [file('split.pem', Buffer.from('-----BEGIN CERT\xc9FICATE-----\n', 'latin1')), CERT, false],
     [file('split-key.pem', Buffer.from('-----BEGIN EC PRIV\xe2\x80\x8bATE KEY-----\n', 'latin1')), KEY, false],
+    // checkPem reads the first 64 KiB, then the whole file: a block past the head, across its end, or nowhere.
+    [file('late.pem', `${'#'.repeat(70_000)}\n${PEM('x')}`), CERT, true],
+    [file('straddle.pem', `${'#'.repeat(65_536 - 10)}${PEM('x')}`), CERT, true],
+    [file('head-exact.pem', '#'.repeat(65_536)), CERT, false],
+    [file('big-none.pem', '#'.repeat(200_000)), CERT, false],
   ];
   it.each(cases)('%s', (path, marker, ok) => {
     const read = thrownCode(() => readPem(path, 'test file', marker));
