@@ -212,6 +212,43 @@ describeRegistry('sign and verify by image reference (docker-registry + notary-s
 
 // The auth and TLS paths to the registry, once per HTTP transport of the CLI (SPEC §9).
 for (const transport of TRANSPORT_NAMES) {
+  describeRegistry(`sign by image reference over ${transport} (docker-registry with htpasswd Basic auth)`, () => {
+    let server: NotaryServer;
+    let reg: Registry;
+    beforeAll(async () => {
+      useCliTransport(transport);
+      [server, reg] = await Promise.all([
+        startNotaryServer(),
+        startRegistry({ basic: { username: USER, password: PASS } }),
+      ]);
+    });
+    afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
+
+    it('sends the Basic credentials of docker config; verify --registry agrees; a wrong password exits 4', async () => {
+      const gun = `${reg.host}/basic/app`;
+      const pushed = await reg.pushImage('basic/app', 'v1', 'oci');
+      const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
+      const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
+      expect(s.status, s.stderr).toBe(0);
+      expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
+      const v = await run(['-s', server.url, '-d', tempDir('fresh-'), 'verify', '--registry', `${gun}:v1`], env);
+      expect(v.status, v.stderr).toBe(0);
+      expect(v.stdout).toBe(`${pushed.digest}\n`);
+      const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
+      const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
+      expect(w.status).toBe(4);
+      expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+      const none = await run(
+        ['-s', server.url, '-d', tempDir('fresh-'), '--json', 'verify', '--registry', `${gun}:v1`],
+        {
+          DOCKER_CONFIG: tempDir('docker-config-'),
+        },
+      );
+      expect(none.status).toBe(4);
+      expect(JSON.parse(none.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+    });
+  });
+
   describeRegistry(`sign by image reference over ${transport} (docker-registry with token auth)`, () => {
     let server: NotaryServer;
     let reg: Registry;
