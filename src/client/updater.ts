@@ -25,6 +25,15 @@ export const TIMESTAMP_MAX_BYTES = 1 << 20;
 export const ROOT_MAX_BYTES = 10 << 20;
 export { MAX_ROOT_ROTATIONS } from './trusted-set.js';
 
+/**
+ * Caps on the cold start's speculative `snapshot.json` and `targets.json` (fetched before their length is known;
+ * a larger file is simply fetched again by hash). 16 MiB holds a ~170k-target `targets.json`.
+ */
+export const SPECULATIVE_MAX_BYTES: Readonly<Record<'snapshot' | 'targets', number>> = {
+  snapshot: 1 << 20,
+  targets: 16 << 20,
+};
+
 /** The one thing the updater needs from a remote: Notary's metadata GET (NotaryRemote fits). */
 export interface RoleFetcher {
   getRole(role: string, opts: { maxBytes: number; checksum?: string; version?: number }): Promise<Uint8Array>;
@@ -63,6 +72,11 @@ export interface UpdaterOptions {
 interface Run {
   readonly offline: boolean;
   readonly staged: StagedWrite[];
+  /**
+   * Cold start: the server's current `snapshot.json` and `targets.json`, requested with root and timestamp
+   * (undefined when that request failed). Candidates only, used at most once each, like a cached copy.
+   */
+  speculative?: Map<string, Promise<Uint8Array | undefined>> | undefined;
 }
 
 /** True for errors that say the data is untrustworthy (exit status 1): worth looking for a newer root. */
@@ -80,7 +94,9 @@ function isTrustFailure(e: unknown): e is NotaryError {
  *    If it cannot be fetched the update fails with the remote's code (Notary falls back to the cached timestamp,
  *    which lets a network attacker freeze a client's view).
  * 3. Snapshot, targets: from the cache when the bytes match their parent's hashes, else `role.<sha256>.json`
- *    capped at the length the parent gives.
+ *    capped at the length the parent gives. On a cold start `snapshot.json` and `targets.json` are requested with
+ *    root and timestamp, speculatively: they are used, like a cached copy, only when they are exactly the bytes
+ *    the verified parent names (length, then every hash, before any parsing), else fetched by hash as usual.
  * 4. On a trust failure in 2–3: fetch `root.json`; if it is newer, walk `N.root.json` from trusted+1, then retry
  *    once (Notary's `updateRoot`).
  * 5. Cache writes happen only once the whole update verified, exact bytes, atomically, parents last.
@@ -153,6 +169,11 @@ export class Updater {
       const rootBytes = this.#remote().getRole('root', { maxBytes: ROOT_MAX_BYTES });
       timestamp = this.#remote().getRole('timestamp', { maxBytes: TIMESTAMP_MAX_BYTES });
       timestamp.catch(() => {}); // awaited below, or dropped with the root's failure
+      // Snapshot and targets too, by name: on a real network this saves two more round trips. Their bytes are
+      // candidates, looked at only once the timestamp (then the snapshot) verified and named them (#loadChild).
+      run.speculative = new Map(
+        (['snapshot', 'targets'] as const).map((role) => [role, this.#speculate(role, SPECULATIVE_MAX_BYTES[role])]),
+      );
       const bytes = await rootBytes;
       const pin = createPinChecker(this.#o.trustPinning ?? emptyTrustPinning(), this.gun, {
         firstBootstrap: true,
@@ -170,6 +191,7 @@ export class Updater {
     } catch (first) {
       if (!isTrustFailure(first)) throw first;
       // Notary's recovery: maybe the keys rotated and our root is stale. Fetch root.json and walk to it.
+      run.speculative = undefined; // the retry fetches by hash only
       const retry = set.restart();
       let rotated: boolean;
       try {
@@ -208,6 +230,16 @@ export class Updater {
 
   #remote(): RoleFetcher {
     return this.#o.remote as RoleFetcher;
+  }
+
+  /** `role.json` as the server has it now, or undefined if that request fails in any way. */
+  #speculate(role: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    return this.#remote()
+      .getRole(role, { maxBytes })
+      .then(
+        (bytes) => bytes,
+        () => undefined,
+      );
   }
 
   /** The cached root; an unreadable or oversized one is fatal (CACHE_CORRUPT): it is the trust anchor. */
@@ -347,6 +379,23 @@ export class Updater {
       }
       apply(cached, undefined); // reports the size mismatch as LENGTH_MISMATCH
       return [];
+    }
+    const guess = run.speculative?.get(role);
+    if (guess !== undefined) {
+      run.speculative?.delete(role);
+      const bytes = await guess;
+      // A candidate exactly as a cached copy is: other bytes than the parent names (length, then hashes, checked
+      // before parsing) mean the server moved on meanwhile, and the file is fetched by hash; any other failure
+      // is final, since the server would serve these very bytes under this checksum.
+      if (bytes !== undefined && bytes.length === meta.length) {
+        const staged = this.#stage(run, role, bytes);
+        try {
+          apply(bytes, floor ? cached : undefined);
+          return [{ role, bytes, staged }];
+        } catch (e) {
+          if (!isStaleCache(e, role)) throw e;
+        }
+      }
     }
     const sha256 = meta.hashes.sha256;
     const bytes = await this.#remote().getRole(role, {

@@ -65,9 +65,44 @@ describeInterop('cli verify: the cache a cold verify writes', () => {
     expect(await go(['lookup', GUN, 'v2'], ours)).toContain(r.stdout.trim().slice('sha256:'.length));
   });
 
+  it('a cold verify asks for root, timestamp, snapshot and targets at once; a stale snapshot.json by name is refetched by hash', async () => {
+    const requests = (stderr: string) =>
+      stderr
+        .split('\n')
+        .map((l) => / GET \S+\/_trust\/tuf\/(\S+) /.exec(l)?.[1])
+        .filter((x) => x !== undefined)
+        .map((x) => x.replace(/[0-9a-f]{64}/, 'H'))
+        .sort();
+    const plain = await runBin(['-s', proxy.url, '-d', tempDir('staged-spec'), '-D', 'verify', `${GUN}:v1`]);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(requests(plain.stderr)).toEqual(['root.json', 'snapshot.json', 'targets.json', 'timestamp.json']);
+    // The by-name snapshot is some other (here: unparseable) file: it is not used, nor cached.
+    proxy.setMutate((req, up) =>
+      /\/snapshot\.json$/.test(req.path) && up.status === 200 ? { body: Buffer.from('{"not":"it"}') } : undefined,
+    );
+    try {
+      const dir = tempDir('staged-spec');
+      const r = await runBin(['-s', proxy.url, '-d', dir, '-D', 'verify', `${GUN}:v1`]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(requests(r.stderr)).toEqual([
+        'root.json',
+        'snapshot.H.json',
+        'snapshot.json',
+        'targets.json',
+        'timestamp.json',
+      ]);
+      expect(filesUnder(metadataDir(dir))).toEqual(ROLES.map((x) => `${x}.json`));
+      expect(readFileSync(join(metadataDir(dir), 'snapshot.json')).toString()).not.toContain('"not"');
+    } finally {
+      proxy.setMutate(() => undefined);
+    }
+  });
+
   it('a tampered targets.json is refused (HASH_MISMATCH, status 1) and leaves no file, temp or cached', async () => {
     proxy.setMutate((req, up) => {
-      if (!/\/targets\.[0-9a-f]{64}\.json$/.test(req.path) || up.status !== 200) return undefined;
+      // Every targets download: the cold start's speculative targets.json and the by-hash fetch that follows it.
+      if (!/\/targets\.(?:[0-9a-f]{64}\.)?json$/.test(req.path) || up.status !== 200) return undefined;
       const body = Buffer.from(up.body);
       const at = body.indexOf('"expires":"') + '"expires":"'.length;
       body[at] = body[at] === 0x31 ? 0x32 : 0x31; // one digit of the expiry year

@@ -1,8 +1,11 @@
-// Cold start: root.json and timestamp.json are requested together (one round trip saved), and nothing about what is
-// verified, in which order, or which failure is reported changes.
+// Cold start: root.json, timestamp.json and, speculatively, snapshot.json and targets.json are requested together
+// (two round trips saved), and nothing about what is verified, in which order, or which failure is reported
+// changes: the speculative files are used only when they are exactly the bytes the verified parent names.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MetadataCache, type RoleFetcher, Updater } from '../../../src/client/index.js';
+import { SPECULATIVE_MAX_BYTES } from '../../../src/client/updater.js';
 import { notaryError } from '../../../src/errors.js';
+import { filesUnder } from '../../helpers/files-under.js';
 import { RepoSimulator, type SimFetcher, tamper } from '../../helpers/repo-simulator.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -55,21 +58,95 @@ function gatedRoot(): { remote: RoleFetcher; whileRootPending: string[]; release
 
 const flush = () => new Promise((r) => setTimeout(r, 20));
 
-it('requests the timestamp while root.json is still in flight; the update verifies and caches as before', async () => {
+it('requests timestamp, snapshot.json and targets.json while root.json is still in flight; caches as before', async () => {
   const g = gatedRoot();
   const done = update(g.remote);
   await flush();
-  expect(g.whileRootPending).toEqual(['timestamp']);
+  expect(g.whileRootPending).toEqual(['timestamp', 'snapshot', 'targets']);
   g.release();
   const repo = await done;
   expect(repo.targets.getTarget('v1')?.length).toBe(3);
+  // The speculative files were the ones the timestamp and snapshot name: nothing is fetched by hash.
+  expect(fetcher.log).toEqual(['root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
+  for (const r of ['root', 'timestamp', 'snapshot', 'targets']) expect(cache.read(r)).toEqual(sim.file(r));
+});
+
+it('speculative requests are capped (a larger file is fetched again by hash, within the length its parent gives)', async () => {
+  const caps: Record<string, number> = {};
+  fetcher.intercept = (req) => {
+    if (req.checksum === undefined && (req.role === 'snapshot' || req.role === 'targets'))
+      caps[req.role] = req.maxBytes;
+    return undefined;
+  };
+  await update(fetcher);
+  expect(caps).toEqual(SPECULATIVE_MAX_BYTES);
+  expect(SPECULATIVE_MAX_BYTES.targets).toBeGreaterThanOrEqual(16 << 20);
+});
+
+it('speculative files other than the ones named (the server moved on) are fetched by hash; only the named are cached', async () => {
+  const oldSnapshot = sim.file('snapshot');
+  const oldTargets = sim.file('targets');
+  sim.addTarget('v2', 'two');
+  sim.publish();
+  fetcher.intercept = (req) => {
+    if (req.checksum !== undefined) return undefined;
+    if (req.role === 'snapshot') return oldSnapshot;
+    if (req.role === 'targets') return oldTargets;
+    return undefined;
+  };
+  const repo = await update(fetcher);
+  expect(repo.targets.getTarget('v2')?.length).toBe(3);
   expect(fetcher.log.map((l) => l.replace(/[0-9a-f]{64}/, 'H'))).toEqual([
     'root.json',
     'timestamp.json',
+    'snapshot.json',
+    'targets.json',
     'snapshot.H.json',
     'targets.H.json',
   ]);
-  for (const r of ['root', 'timestamp', 'snapshot', 'targets']) expect(cache.read(r)).toBeDefined();
+  for (const r of ['root', 'timestamp', 'snapshot', 'targets']) expect(cache.read(r)).toEqual(sim.file(r));
+  // The refused candidates' temp files are gone too.
+  expect(filesUnder(cache.dir).sort()).toEqual(['root.json', 'snapshot.json', 'targets.json', 'timestamp.json']);
+});
+
+it('same length, other bytes: refused before parsing (hash), fetched by hash', async () => {
+  fetcher.intercept = (req, body) => (req.checksum === undefined && req.role === 'targets' ? tamper(body) : undefined);
+  const repo = await update(fetcher);
+  expect(repo.targets.getTarget('v1')?.length).toBe(3);
+  expect(fetcher.log.filter((l) => l.startsWith('targets.'))).toHaveLength(2);
+  expect(cache.read('targets')).toEqual(sim.file('targets'));
+});
+
+it('a failed speculative request changes nothing: the file is fetched by hash', async () => {
+  fetcher.intercept = (req) => {
+    if (req.checksum === undefined && req.role === 'snapshot') throw notaryError('NETWORK', 'snapshot: reset');
+    if (req.checksum === undefined && req.role === 'targets') throw notaryError('SERVER_ERROR', 'targets: 503');
+    return undefined;
+  };
+  const repo = await update(fetcher);
+  expect(repo.targets.getTarget('v1')?.length).toBe(3);
+  expect(fetcher.log.map((l) => l.replace(/[0-9a-f]{64}/, 'H')).slice(4)).toEqual([
+    'snapshot.H.json',
+    'targets.H.json',
+  ]);
+  await flush();
+  expect(unhandled).toEqual([]);
+});
+
+it('the named bytes failing verification fail the update at once, as the by-hash file would', async () => {
+  const s2 = new RepoSimulator();
+  s2.lifetimes.snapshot = 3600; // signed 2030-01-01T00:00Z, expired at NOW
+  s2.addTarget('v1', 'one');
+  s2.publish();
+  const f2 = s2.fetcher();
+  const c2 = new MetadataCache(tempDir('nt-overlap-'), s2.gun);
+  const err = await new Updater({ gun: s2.gun, cache: c2, remote: f2, now: () => NOW })
+    .update()
+    .catch((e: unknown) => e);
+  expect(err).toMatchObject({ code: 'EXPIRED', details: { role: 'snapshot' } });
+  // No second download of the same bytes by hash: the server would serve exactly these.
+  expect(f2.log.some((l) => /^snapshot\.[0-9a-f]{64}\.json$/.test(l))).toBe(false);
+  expect(c2.read('root')).toBeUndefined();
 });
 
 it('a warm start asks only for the timestamp, as before', async () => {

@@ -46,17 +46,12 @@ function snapshotCache(): Record<string, string> {
 }
 
 describe('bootstrap and update (Notary request sequence)', () => {
-  it('cold cache: root, timestamp, snapshot.<h>, targets.<h>; exact bytes cached 0600 in 0700 dirs', async () => {
+  it('cold cache: root, timestamp, snapshot, targets (the last two by name, speculatively); exact bytes cached 0600 in 0700 dirs', async () => {
     sim.addTarget('v1', 'one');
     sim.publish();
     const repo = await updater().update();
     expect(repo.targets.getTarget('v1')?.length).toBe(3);
-    expect(fetcher.log.map((l) => l.replace(/[0-9a-f]{64}/, 'H'))).toEqual([
-      'root.json',
-      'timestamp.json',
-      'snapshot.H.json',
-      'targets.H.json',
-    ]);
+    expect(fetcher.log).toEqual(['root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
     for (const r of ['root', 'timestamp', 'snapshot', 'targets']) {
       expect(bytesEqual(cache.read(r) as Uint8Array, sim.file(r))).toBe(true);
       expect(statSync(cache.pathOf(r)).mode & 0o777).toBe(0o600);
