@@ -2,9 +2,21 @@
 // Thin launcher for the bundled CLI (`npm run build` makes dist/cli; no TypeScript runtime is needed). CommonJS
 // (bin/package.json), not an ES module: an ESM entry costs Node 3-8 ms more to start (SPEC §9).
 const { createHash } = require('node:crypto');
-const { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const {
+  closeSync,
+  constants: fsConstants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} = require('node:fs');
 const Module = require('node:module');
-const { homedir } = require('node:os');
+const { homedir, tmpdir } = require('node:os');
 const { basename, dirname, isAbsolute, join } = require('node:path');
 const { Script, constants: vmConstants } = require('node:vm');
 
@@ -46,8 +58,10 @@ function flushed(stream) {
 // package directory, which may be read-only. A missing or rejected cache is (re)written, atomically, after the
 // command's output is flushed. Any failure to read or write it is ignored: the cache only ever saves time.
 // NOTARY_TS_NO_CODE_CACHE=1 turns it off.
+const cacheOff = !!process.env.NOTARY_TS_NO_CODE_CACHE && process.env.NOTARY_TS_NO_CODE_CACHE !== '0';
+
 function cacheDirectory(env) {
-  if (env.NOTARY_TS_NO_CODE_CACHE && env.NOTARY_TS_NO_CODE_CACHE !== '0') return null;
+  if (cacheOff) return null;
   try {
     const xdg = env.XDG_CACHE_HOME;
     if (xdg && isAbsolute(xdg)) return join(xdg, 'notary-ts');
@@ -64,6 +78,50 @@ function cacheDirectory(env) {
 
 const cacheDir = cacheDirectory(process.env);
 const pendingWrites = [];
+
+// When the per-user cache directory cannot be written (a read-only or missing HOME, as in many containers and test
+// harnesses), the cache goes to `<tmpdir>/notary-ts-<euid>` instead of being lost on every run. A code cache is code,
+// so that directory is used only when it is provably ours: a real directory (not a symlink) owned by this user with
+// no group or other access, in a parent that others cannot rename it in (not world-writable, or sticky like /tmp);
+// each file read from it must be a regular file owned by this user that no one else can write. POSIX only.
+const fallbackDir =
+  !cacheOff && process.platform !== 'win32' && typeof process.geteuid === 'function'
+    ? join(tmpdir(), `notary-ts-${process.geteuid()}`)
+    : null;
+
+/** True when `dir` is the fallback directory described above (created 0700 first when `create`). */
+function fallbackUsable(dir, create) {
+  try {
+    const parent = lstatSync(dirname(dir));
+    if (!parent.isDirectory() || ((parent.mode & 0o002) !== 0 && (parent.mode & 0o1000) === 0)) return false;
+    if (create) {
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+      } catch (e) {
+        if (e?.code !== 'EEXIST') return false;
+      }
+    }
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === process.geteuid() && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes of a fallback cache file, if it is a regular file of ours that no one else can write. */
+function readFallback(file) {
+  let fd;
+  try {
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.uid !== process.geteuid() || (st.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 // Each command keeps a code cache of its own: a cache holds the functions compiled by the run that wrote it, and one
 // written by `--help` or `version` would leave every later `verify` compiling its whole path again (~5 ms). The
@@ -132,12 +190,19 @@ function loadCached(filename, profile = '') {
   const source = bytes.toString('utf8');
   const suffix = `${basename(filename)}.v8`;
   const build = `${process.version}-${process.arch}-${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}-`;
-  const cacheFile = cacheDir ? join(cacheDir, `${build}${profile ? `${profile}-` : ''}${suffix}`) : null;
+  const name = `${build}${profile ? `${profile}-` : ''}${suffix}`;
+  const cacheFile = cacheDir ? join(cacheDir, name) : null;
+  const fallbackFile = fallbackDir ? join(fallbackDir, name) : null;
   let cachedData;
   if (cacheFile) {
     try {
       cachedData = readFileSync(cacheFile);
     } catch {}
+  }
+  let fromFallback = false;
+  if (cachedData === undefined && fallbackFile && fallbackUsable(fallbackDir, false)) {
+    cachedData = readFallback(fallbackFile);
+    fromFallback = cachedData !== undefined;
   }
   // The same wrapper as Node's own CommonJS loader, on the first line so that line numbers stay the file's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
@@ -150,13 +215,34 @@ function loadCached(filename, profile = '') {
   mod.paths = Module._nodeModulePaths(dirname(filename));
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(filename), mod, filename, dirname(filename));
   mod.loaded = true;
-  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
-    // Made after the run, so that the functions this command compiled are in it too.
-    pendingWrites.push(() => writeCache(cacheFile, build, suffix, script.createCachedData()));
+  if ((cacheFile || fallbackFile) && (cachedData === undefined || script.cachedDataRejected || fromFallback)) {
+    // Made after the run, so that the functions this command compiled are in it too. The per-user directory is
+    // preferred whenever it can be written (also over a good fallback copy); serialising is skipped when nothing
+    // would be written.
+    pendingWrites.push(() => {
+      let data;
+      const made = () => {
+        data ??= script.createCachedData();
+        return data;
+      };
+      if (cacheFile && canCreateDir(dirname(cacheFile)) && writeCache(cacheFile, build, suffix, made())) return;
+      if (fromFallback && !script.cachedDataRejected) return;
+      if (fallbackFile && fallbackUsable(fallbackDir, true)) writeCache(fallbackFile, build, suffix, made());
+    });
   }
   return mod.exports;
 }
 
+function canCreateDir(dir) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes one cache file atomically; false if it could not be written. */
 function writeCache(cacheFile, build, suffix, data) {
   const tmp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
   try {
@@ -167,7 +253,7 @@ function writeCache(cacheFile, build, suffix, data) {
     try {
       unlinkSync(tmp);
     } catch {}
-    return;
+    return false;
   }
   // Caches of other builds or node versions are dead weight: drop them (this build's other commands stay).
   try {
@@ -175,6 +261,7 @@ function writeCache(cacheFile, build, suffix, data) {
       if (name.endsWith(suffix) && !name.startsWith(build)) unlinkSync(join(dirname(cacheFile), name));
     }
   } catch {}
+  return true;
 }
 
 /**
@@ -220,8 +307,9 @@ Module._load = function load(request, ...rest) {
   if (typeof request === 'string' && request.includes('undici')) liftoffOnly();
   return originalLoad.call(this, request, ...rest);
 };
+const caching = cacheDir !== null || fallbackDir !== null;
+if (caching) lazyOnRequire(agentFile, loadCached);
 if (cacheDir) {
-  lazyOnRequire(agentFile, loadCached);
   // Node ≥ 22.1 caches whatever else is required (not on Node 20).
   try {
     Module.enableCompileCache?.(join(cacheDir, 'compile-cache'));
@@ -231,7 +319,7 @@ if (cacheDir) {
 async function run() {
   const profile = cacheProfile(process.argv.slice(2));
   const file = profile === 'verify' ? verifyFile : mainFile;
-  const { main, useAgentModule } = cacheDir ? loadCached(file, profile) : require(file);
+  const { main, useAgentModule } = caching ? loadCached(file, profile) : require(file);
   useAgentModule(agentFile);
   const status = await main(process.argv.slice(2), {
     stdout: process.stdout,

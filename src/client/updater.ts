@@ -74,7 +74,8 @@ interface Run {
   readonly staged: StagedWrite[];
   /**
    * Cold start: the server's current `snapshot.json` and `targets.json`, requested with root and timestamp
-   * (undefined when that request failed). Candidates only, used at most once each, like a cached copy.
+   * (undefined when that request failed). Candidates only, like a cached copy; each role is loaded once per
+   * attempt, and the recovery's retry drops them.
    */
   speculative?: Map<string, Promise<Uint8Array | undefined>> | undefined;
 }
@@ -382,7 +383,6 @@ export class Updater {
     }
     const guess = run.speculative?.get(role);
     if (guess !== undefined) {
-      run.speculative?.delete(role);
       const bytes = await guess;
       // A candidate exactly as a cached copy is: other bytes than the parent names (length, then hashes, checked
       // before parsing) mean the server moved on meanwhile, and the file is fetched by hash; any other failure

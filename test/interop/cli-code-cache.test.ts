@@ -1,7 +1,7 @@
 // The launcher's V8 code cache (SPEC §9 "Start-up"), through the CLI binary against a real notary-server: it lives
 // in the per-user cache directory (never in the package), is reused while valid, and a corrupted, truncated or
 // unwritable cache is ignored and regenerated without changing what the command does. Needs `npm run build` first.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBin } from '../helpers/bin-run.js';
@@ -156,16 +156,18 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
   it('an unusable cache directory changes nothing; NOTARY_TS_NO_CODE_CACHE=1 writes nothing', async () => {
     const xdg = tempDir('cc-xdg');
     writeFileSync(join(xdg, 'notary-ts'), 'a file where the directory would be');
-    const r = await verify({ XDG_CACHE_HOME: xdg });
+    const r = await verify({ XDG_CACHE_HOME: xdg, TMPDIR: tempDir('cc-tmp') });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${DIGEST}\n`);
     expect(r.stderr).toBe(referenceStderr);
 
     const off = tempDir('cc-xdg');
-    const o = await verify({ XDG_CACHE_HOME: off, NOTARY_TS_NO_CODE_CACHE: '1' });
+    const offTmp = tempDir('cc-tmp');
+    const o = await verify({ XDG_CACHE_HOME: off, TMPDIR: offTmp, NOTARY_TS_NO_CODE_CACHE: '1' });
     expect(o.status, o.stderr).toBe(0);
     expect(o.stdout).toBe(`${DIGEST}\n`);
     expect(readdirSync(off)).toEqual([]);
+    expect(readdirSync(offTmp)).toEqual([]); // nor the fallback
 
     // A missing error code still maps to its exit status with the cache on and off.
     for (const env of [{ XDG_CACHE_HOME: off }, { XDG_CACHE_HOME: off, NOTARY_TS_NO_CODE_CACHE: '1' }]) {
@@ -175,5 +177,103 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
       expect(missing.status).toBe(3);
       expect(JSON.parse(missing.stderr)).toMatchObject({ ok: false, code: 'TARGET_NOT_FOUND' });
     }
+  });
+});
+
+// The per-user directory cannot be written (read-only or missing HOME): the cache goes to <tmpdir>/notary-ts-<euid>,
+// but only when that directory is provably this user's (a code cache is code). A preloaded probe records every path
+// the launcher opens, so "not read" is observed, not inferred.
+describeInterop('launcher code cache: the tmpdir fallback', () => {
+  const euid = process.geteuid?.() ?? 0;
+  let probe: string;
+  beforeAll(() => {
+    probe = join(tempDir('cc-probe'), 'probe.cjs');
+    writeFileSync(
+      probe,
+      `const fs = require('node:fs'); const seen = [];
+      for (const f of ['openSync', 'readFileSync']) { const o = fs[f]; fs[f] = function (p, ...r) { if (typeof p === 'string') seen.push(p); return o.call(this, p, ...r); }; }
+      process.on('exit', () => fs.writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen)));\n`,
+    );
+  });
+
+  /** `version` with an unusable per-user cache dir and TMPDIR = `tmp`; returns the paths opened. */
+  async function version(tmp: string): Promise<string[]> {
+    const blocked = join(tempDir('cc-blocked'), 'a-file');
+    writeFileSync(blocked, 'not a directory');
+    const out = join(tempDir('cc-probe-out'), 'seen.json');
+    const r = await runBin(['version'], {
+      env: { XDG_CACHE_HOME: join(blocked, 'cache'), TMPDIR: tmp, NODE_OPTIONS: `--require ${probe}`, PROBE_OUT: out },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('notary-ts');
+    return JSON.parse(readFileSync(out, 'utf8')) as string[];
+  }
+  const v8Files = (dir: string) => cacheFiles(dir).all;
+
+  it('is used when the per-user dir cannot be written: 0700, files 0600, reused unchanged', async () => {
+    const tmp = tempDir('cc-tmp');
+    const dir = join(tmp, `notary-ts-${euid}`);
+    await version(tmp);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const [file] = v8Files(dir);
+    expect(file).toMatch(/-version-main\.cjs\.v8$/);
+    const path = join(dir, file as string);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const mtime = statSync(path).mtimeMs;
+    const seen = await version(tmp);
+    expect(seen).toContain(path);
+    expect(statSync(path).mtimeMs).toBe(mtime);
+  });
+
+  it('a writable per-user dir is preferred again: a good fallback copy is read once, then written there', async () => {
+    const tmp = tempDir('cc-tmp');
+    await version(tmp);
+    const home = tempDir('cc-home');
+    const r = await runBin(['version'], { env: { HOME: home, TMPDIR: tmp } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(cacheFiles(join(home, '.cache', 'notary-ts')).main).toHaveLength(1);
+  });
+
+  it('is neither read nor written when it is open to others, a symlink, or in a non-sticky world-writable parent', async () => {
+    // A good cache to plant: made by a run that could use the fallback.
+    const good = tempDir('cc-tmp');
+    await version(good);
+    const goodDir = join(good, `notary-ts-${euid}`);
+    const [name] = v8Files(goodDir);
+    const planted = readFileSync(join(goodDir, name as string));
+
+    // 1. The directory is open to others (0777).
+    const open = tempDir('cc-tmp');
+    const openDir = join(open, `notary-ts-${euid}`);
+    mkdirSync(openDir);
+    chmodSync(openDir, 0o777);
+    writeFileSync(join(openDir, name as string), planted, { mode: 0o600 });
+    expect(await version(open)).not.toContain(join(openDir, name as string));
+    expect(statSync(openDir).mode & 0o777).toBe(0o777);
+    expect(v8Files(openDir)).toEqual([name]);
+
+    // 2. The path is a symlink to a directory that would otherwise pass.
+    const link = tempDir('cc-tmp');
+    const target = tempDir('cc-target');
+    chmodSync(target, 0o700);
+    writeFileSync(join(target, name as string), planted, { mode: 0o600 });
+    symlinkSync(target, join(link, `notary-ts-${euid}`));
+    expect(await version(link)).not.toContain(join(link, `notary-ts-${euid}`, name as string));
+    expect(v8Files(target)).toEqual([name]);
+
+    // 3. The parent is world-writable without the sticky bit: nothing is created in it.
+    const loose = tempDir('cc-tmp');
+    chmodSync(loose, 0o777);
+    await version(loose);
+    expect(readdirSync(loose)).toEqual([]);
+
+    // 4. A cache file others could have written is not read; a fresh 0600 one replaces it.
+    const shared = tempDir('cc-tmp');
+    const sharedDir = join(shared, `notary-ts-${euid}`);
+    mkdirSync(sharedDir, { mode: 0o700 });
+    writeFileSync(join(sharedDir, name as string), planted);
+    chmodSync(join(sharedDir, name as string), 0o666);
+    await version(shared);
+    expect(statSync(join(sharedDir, name as string)).mode & 0o777).toBe(0o600);
   });
 });

@@ -94,7 +94,16 @@ it('speculative files other than the ones named (the server moved on) are fetche
     if (req.role === 'targets') return oldTargets;
     return undefined;
   };
+  expect(oldTargets.length).not.toBe(sim.file('targets').length);
+  const staged: string[] = [];
+  const stage = cache.stage.bind(cache);
+  cache.stage = (role, bytes) => {
+    staged.push(role);
+    return stage(role, bytes);
+  };
   const repo = await update(fetcher);
+  // A candidate of another length is not even written to a temp file; one of the same length is, and discarded.
+  expect(staged.filter((r) => r === 'targets')).toHaveLength(1);
   expect(repo.targets.getTarget('v2')?.length).toBe(3);
   expect(fetcher.log.map((l) => l.replace(/[0-9a-f]{64}/, 'H'))).toEqual([
     'root.json',
