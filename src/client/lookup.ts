@@ -169,19 +169,23 @@ async function checkSigners(
   const out: string[] = [];
   for (const s of signers) {
     const role = s.startsWith('targets/') ? s : `targets/${s}`;
-    const fail = (reason: string, message: string): never => {
-      throw notaryError('SIGNER_MISMATCH', message, { details: { gun: repo.gun, tag, signer: role, reason } });
-    };
-    const r = await repo.resolve(role);
-    if (r === undefined) fail('unknown-signer', `${role} is not a signer of ${repo.gun}`);
+    const mismatch = (reason: string) => ({ details: { gun: repo.gun, tag, signer: role, reason } });
+    if ((await repo.resolve(role)) === undefined) {
+      throw notaryError('SIGNER_MISMATCH', `${role} is not a signer of ${repo.gun}`, mismatch('unknown-signer'));
+    }
     const hit = await findInRole(repo, tag, role);
-    if (hit === undefined) fail('not-signed', `${role} has not signed ${tag}`);
-    const got = (hit as Hit).file;
+    if (hit === undefined) {
+      throw notaryError('SIGNER_MISMATCH', `${role} has not signed ${tag}`, mismatch('not-signed'));
+    }
+    // The very same manifest: its length and its sha256 (what `lookupTarget` answers with), byte for byte.
+    const got = hit.file;
     const same =
       got.length === want.length &&
       got.hashes.sha256 !== undefined &&
       toHex(got.hashes.sha256) === toHex(want.hashes.sha256 as Uint8Array);
-    if (!same) fail('digest-mismatch', `${role} signed a different digest for ${tag}`);
+    if (!same) {
+      throw notaryError('SIGNER_MISMATCH', `${role} signed a different digest for ${tag}`, mismatch('digest-mismatch'));
+    }
     if (!out.includes(role)) out.push(role);
   }
   return out;
