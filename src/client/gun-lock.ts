@@ -122,10 +122,15 @@ async function acquire(path: string, gun: string, options: GunLockOptions): Prom
 function tryCreate(path: string, me: Owner): boolean {
   let fd: number;
   try {
+    // Its own step: mkdir's EEXIST means a non-directory where the GUN's directory should be, which no wait cures.
     mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw notaryError('IO', `cannot create the lock ${path}`, { cause: e, details: { path } });
+  }
+  try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false; // held
     throw notaryError('IO', `cannot create the lock ${path}`, { cause: e, details: { path } });
   }
   try {
