@@ -4,6 +4,7 @@ import {
   closeSync,
   constants,
   linkSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -130,7 +131,7 @@ function tryCreate(path: string, me: Owner): boolean {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false; // held
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && !notALockFile(path)) return false; // held
     throw notaryError('IO', `cannot create the lock ${path}`, { cause: e, details: { path } });
   }
   try {
@@ -139,6 +140,15 @@ function tryCreate(path: string, me: Owner): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+/** Something other than a regular file at the lock path (a directory, a symlink, a FIFO): no wait frees it. */
+function notALockFile(path: string): boolean {
+  try {
+    return !lstatSync(path).isFile();
+  } catch {
+    return false; // gone meanwhile: the next attempt decides
+  }
 }
 
 function readOwner(path: string): Owner | undefined {

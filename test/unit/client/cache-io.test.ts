@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { CACHE_READ_LIMIT, MetadataCache } from '../../../src/client/cache.js';
 import { StagedWrite } from '../../../src/client/staged-write.js';
 import { filesUnder } from '../../helpers/files-under.js';
+import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GUN = 'example.com/io';
@@ -101,6 +102,21 @@ describe('MetadataCache reads', () => {
     expect(thrown(() => c.read('targets'))).toMatchObject(expected);
   });
 
+  it('closes what it opens: no descriptor of a cached file or of its directory stays open after a read or a write', () => {
+    const c = fresh();
+    c.write('root', Uint8Array.of(1));
+    c.write('targets/a', Uint8Array.of(2));
+    expect(c.read('root')).toEqual(Uint8Array.of(1));
+    mkdirSync(c.pathOf('snapshot'));
+    expect(c.read('snapshot')).toBeUndefined(); // opened, then found not to be a regular file
+    c.write('timestamp', new Uint8Array(100));
+    expect(() => c.read('timestamp', 10)).toThrow(expect.objectContaining({ code: 'CACHE_CORRUPT' }));
+    const open = openFiles();
+    for (const p of [c.dir, join(c.dir, 'targets'), c.pathOf('root'), c.pathOf('snapshot'), c.pathOf('timestamp')]) {
+      expect(open, p).not.toContain(p);
+    }
+  });
+
   it("readEntry gives the file's modification time", () => {
     const c = fresh();
     c.write('root', Uint8Array.of(1, 2));
@@ -154,9 +170,10 @@ describe('MetadataCache writes', () => {
     });
   }
 
-  it('commitAll writes every entry, 0600 in 0700 directories, with no temp file left', async () => {
+  it('commitAll writes every entry, 0600 in 0700 directories, with no temp file or descriptor left', async () => {
     const c = fresh();
     await c.commitAll(ROLES.map((role) => ({ role, bytes: Uint8Array.of(ROLES.indexOf(role)) })));
+    expect(openFiles().filter((p) => p.startsWith(c.dir))).toEqual([]);
     expect(filesUnder(c.dir)).toEqual(ORDER.map(fileOf).sort());
     for (const role of ROLES) {
       expect(c.read(role)).toEqual(Uint8Array.of(ROLES.indexOf(role)));

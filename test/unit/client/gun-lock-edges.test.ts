@@ -2,7 +2,17 @@
 // owner, takeover by file time (default stale time, a time in the future), the heartbeat, and a lock that stopped
 // being ours. Short waits only (waitMs / staleMs are injected).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +214,28 @@ describe('withGunLock edges', () => {
     expect((e as { cause?: { code?: string } }).cause?.code).toBe('EEXIST');
     expect(Date.now() - started).toBeLessThan(30_000);
     await expect(withGunLock(dir, GUN, async (l) => l, { waitMs: 60_000, optional: true })).resolves.toBeUndefined();
+  });
+
+  it('a directory or a symlink at the lock path is IO at once (not a lock anyone holds), and is left alone', async () => {
+    for (const make of ['dir', 'symlink'] as const) {
+      const dir = tempDir('nt-lockx-');
+      const path = gunLockPath(dir, GUN);
+      mkdirSync(dirname(path), { recursive: true });
+      if (make === 'dir') mkdirSync(join(path, 'inside'), { recursive: true });
+      else symlinkSync(join(dir, 'elsewhere'), path);
+      const old = new Date(Date.now() - 3_600_000); // old enough to look abandoned: still not taken over
+      lutimesSync(path, old, old);
+      const started = Date.now();
+      const e = await rejected(withGunLock(dir, GUN, async () => 'x', { waitMs: 60_000, staleMs: 1_000 }));
+      expect(e, make).toMatchObject({ code: 'IO', details: { path } });
+      expect((e as { cause?: { code?: string } }).cause?.code, make).toBe('EEXIST');
+      expect(Date.now() - started, make).toBeLessThan(30_000);
+      expect(readdirSync(dirname(path)), make).toEqual(['.lock']);
+      await expect(
+        withGunLock(dir, GUN, async (l) => l, { optional: true }),
+        make,
+      ).resolves.toBeUndefined();
+    }
   });
 
   it('a lock directory that cannot be made is IO naming the lock path (a path component too long: ENAMETOOLONG)', async () => {
