@@ -2,7 +2,7 @@
 
 import type { JsonValue } from '../canonical/index.js';
 import { toHex } from '../encoding/hex.js';
-import { notaryError } from '../errors.js';
+import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { assertTargetName } from '../grammar/target-name.js';
 import { pathAllowed, type TargetFile } from '../metadata/index.js';
 import type { Resolved, TrustedRepository } from './trusted-repository.js';
@@ -116,33 +116,55 @@ function hitIn(r: Resolved | undefined, tag: string, role: string): Hit | undefi
 
 /** docker pull's rule with its roles resolved: see `dockerRule`. */
 export interface DockerRule {
-  /** The roles consulted, in order (`targets/releases`, `targets`); `resolved` undefined when not delegated. */
-  readonly roles: readonly { readonly name: string; readonly resolved: Resolved | undefined }[];
-  /** Where `verify TAG` finds the tag: the first role whose paths allow it and that lists it. */
+  /**
+   * The roles consulted, in order (`targets/releases`, `targets`); `resolved` undefined when not delegated, or
+   * when it failed verification (then `failed` holds the error and the path prefixes its parent gives it).
+   */
+  readonly roles: readonly DockerRuleRole[];
+  /**
+   * Where `verify TAG` finds the tag: the first role whose paths allow it and that lists it.
+   * @throws NotaryError the verification error of a role that failed and whose paths allow the tag
+   */
   find(tag: string): Hit | undefined;
+}
+
+export interface DockerRuleRole {
+  readonly name: string;
+  readonly resolved: Resolved | undefined;
+  readonly failed?: { readonly error: NotaryError; readonly paths: readonly string[] };
 }
 
 /**
  * docker pull's rule (`targets/releases` when its paths allow the tag and it lists it, else `targets`) with each
  * role resolved once: the one implementation behind `lookupTarget`'s default, and what the signer's preflight
- * asks of every tag it signs (thousands per publish) without a lookup each.
- * @throws NotaryError the verification codes of `targets/releases` (what `lookupTarget` throws for any tag then)
+ * asks of every tag it signs (thousands per publish) without a lookup each. A `targets/releases` that fails
+ * verification fails only the tags its paths (in `targets`) allow: the others never consult it (SPEC §7.2).
  */
 export async function dockerRule(repo: TrustedRepository): Promise<DockerRule> {
-  const roles = [
-    { name: RELEASES_ROLE, resolved: await repo.resolve(RELEASES_ROLE) },
-    { name: 'targets', resolved: await repo.resolve('targets') },
-  ];
+  const top = await repo.resolve('targets');
+  const roles: DockerRuleRole[] = [await releasesRole(repo, top), { name: 'targets', resolved: top }];
   return {
     roles,
     find(tag) {
       for (const r of roles) {
+        if (r.failed !== undefined && pathAllowed(tag, r.failed.paths)) throw r.failed.error;
         const hit = hitIn(r.resolved, tag, r.name);
         if (hit !== undefined) return hit;
       }
       return undefined;
     },
   };
+}
+
+async function releasesRole(repo: TrustedRepository, top: Resolved | undefined): Promise<DockerRuleRole> {
+  try {
+    return { name: RELEASES_ROLE, resolved: await repo.resolve(RELEASES_ROLE) };
+  } catch (error) {
+    // A direct child of `targets`: its paths are those of its entry there (nothing to intersect them with).
+    const entry = top?.targets.delegation(RELEASES_ROLE);
+    if (!isNotaryError(error) || entry === undefined) throw error;
+    return { name: RELEASES_ROLE, resolved: undefined, failed: { error, paths: entry.paths } };
+  }
 }
 
 /** Notary's `GetTargetByName(name, roles...)`. */

@@ -61,7 +61,10 @@ function answersAsSigned(
   meta: FileMeta,
 ): boolean {
   for (let i = 0; i < rule.roles.length; i++) {
-    const r = rule.roles[i]?.resolved;
+    const role = rule.roles[i];
+    // A role that failed verification: the exact check decides (it fails the tags that role may sign).
+    if (role?.failed !== undefined) return false;
+    const r = role?.resolved;
     const listed = entries[i];
     if (r === undefined || listed === undefined || !pathAllowed(tag, r.role.paths) || !Object.hasOwn(listed, tag)) {
       continue;
@@ -75,7 +78,13 @@ function answersAsSigned(
 
 /** The exact check of one tag: the entry the rule finds, decoded as `lookupTarget` decodes it. */
 function assertAnswers(rule: DockerRule, gun: string, tag: string, meta: FileMeta): void {
-  const hit = rule.find(tag);
+  let hit: ReturnType<DockerRule['find']>;
+  try {
+    hit = rule.find(tag);
+  } catch (e) {
+    if (!isNotaryError(e)) throw e;
+    unverifiable(gun, tag, e);
+  }
   if (hit === undefined) {
     unverifiable(gun, tag, notaryError('TARGET_NOT_FOUND', `no trust data for ${tag} in ${gun}`));
   }

@@ -184,3 +184,46 @@ describe('signers: the very same manifest in each signer’s own role', () => {
     expect([r.role, r.signedBy]).toEqual(['targets/bob', ['targets/alice']]);
   });
 });
+
+describe('docker’s rule consults targets/releases only for tags its paths allow', () => {
+  it('a broken targets/releases that may not sign the tag does not fail its lookup; one that may, does', async () => {
+    const top = sim.addTarget('latest', 'from targets');
+    sim.addDelegation('targets/releases', { paths: ['v'] });
+    sim.addTarget('v1', 'a release', 'targets/releases');
+    sim.addTarget('v2', 'in targets only');
+    sim.touch('targets/releases', 60);
+    sim.publish();
+    const repo = await openRepository({
+      gun: sim.gun,
+      trustDir: tempDir('nt-lookup-'),
+      remote: sim.fetcher(),
+      now: new Date(sim.now.getTime() + 120_000),
+    });
+    expect(await repo.lookup('latest')).toMatchObject({ role: 'targets', digest: `sha256:${hex(top)}` });
+    await expect(repo.lookup('v1')).rejects.toMatchObject({ code: 'EXPIRED', details: { role: 'targets/releases' } });
+    // v2 is in targets, but targets/releases may sign it: the broken role has to be consulted first.
+    await expect(repo.lookup('v2')).rejects.toMatchObject({ code: 'EXPIRED', details: { role: 'targets/releases' } });
+  });
+});
+
+describe('docker’s rule passes programming errors on', () => {
+  it('an error of targets/releases that is not a NotaryError fails every lookup, in its paths or not', async () => {
+    sim.addTarget('latest', 'from targets');
+    sim.addDelegation('targets/releases', { paths: ['v'] });
+    sim.addTarget('v1', 'a release', 'targets/releases');
+    sim.publish();
+    const trusted = (await open()).trusted;
+    const bug = new TypeError('a bug, not a verification failure');
+    const broken = new Proxy(trusted, {
+      get(target, prop) {
+        if (prop === 'resolve') {
+          return (name: string) => (name === 'targets/releases' ? Promise.reject(bug) : target.resolve(name));
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    await expect(lookupTarget(broken, 'latest')).rejects.toBe(bug);
+    await expect(lookupTarget(broken, 'v1')).rejects.toBe(bug);
+  });
+});

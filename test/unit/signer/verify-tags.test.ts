@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { lookupTarget } from '../../../src/client/lookup.js';
 import type { Resolved, TrustedRepository } from '../../../src/client/trusted-repository.js';
+import type { PublicKey } from '../../../src/crypto/index.js';
 import { isNotaryError, notaryError } from '../../../src/errors.js';
 import { defaultExpiry } from '../../../src/metadata/expiry.js';
 import { type FileMeta, fileMetaFromHex, fileMetaToJson } from '../../../src/metadata/file-meta.js';
-import { parseTargets, Targets, withSignatures } from '../../../src/metadata/index.js';
+import { type Delegations, parseTargets, Targets, tufKeyId, withSignatures } from '../../../src/metadata/index.js';
 import { assertVerify } from '../../../src/signer/verify-tags.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -21,19 +22,38 @@ function targetsFile(role: string, entries: [string, FileMeta][]): Targets {
 
 interface FakeRoles {
   targets: [string, FileMeta][];
+  /** Its entries, or the error its verification fails with; `paths` is what `targets` delegates to it. */
   releases?: { entries: [string, FileMeta][]; paths?: string[] } | Error;
+  paths?: string[];
+}
+
+/** `targets` delegating to `targets/releases` with `paths` (a placeholder key: nothing here verifies signatures). */
+function releasesDelegation(paths: string[]): Delegations {
+  const key: PublicKey = { type: 'ed25519', public: new Uint8Array(32) };
+  const id = tufKeyId(key);
+  return { keys: new Map([[id, key]]), roles: [{ name: 'targets/releases', keyIds: [id], threshold: 1, paths }] };
 }
 
 /** The only part of a TrustedRepository that docker's rule uses: `resolve`, and the GUN for messages. */
 function repoOf(roles: FakeRoles): TrustedRepository & { calls: string[] } {
-  const top: Resolved = { targets: targetsFile('targets', roles.targets), role: { name: 'targets', paths: [''] } };
   const rel = roles.releases;
+  const paths = roles.paths ?? (rel === undefined || rel instanceof Error ? undefined : rel.paths) ?? [''];
+  const topFile = Targets.create({
+    role: 'targets',
+    expires: defaultExpiry('targets', NOW),
+    targets: roles.targets,
+    ...(rel !== undefined ? { delegations: releasesDelegation(paths) } : {}),
+  });
+  const top: Resolved = {
+    targets: parseTargets(withSignatures(topFile, []).raw, 'targets').signed,
+    role: { name: 'targets', paths: [''] },
+  };
   const releases: Resolved | Error | undefined =
     rel === undefined || rel instanceof Error
       ? rel
       : {
           targets: targetsFile('targets/releases', rel.entries),
-          role: { name: 'targets/releases', paths: rel.paths ?? [''] },
+          role: { name: 'targets/releases', paths },
         };
   const calls: string[] = [];
   const fake = {
@@ -147,6 +167,22 @@ describe('assertVerify (the sign preflight, batched)', () => {
       many(5),
       { reason: 'unverifiable', tag: 't0', cause: 'EXPIRED' },
     ],
+    [
+      'releases fails verification but may not sign these tags (paths): never consulted',
+      { targets: many(5), releases: notaryError('EXPIRED', 'targets/releases expired', { details: {} }), paths: ['v'] },
+      many(5),
+      null,
+    ],
+    [
+      'releases fails verification and may sign one of the tags: that tag is named',
+      {
+        targets: [...many(3), ['v1', meta(1)]],
+        releases: notaryError('EXPIRED', 'expired', { details: {} }),
+        paths: ['v'],
+      },
+      [...many(3), ['v1', meta(1)]],
+      { reason: 'unverifiable', tag: 'v1', cause: 'EXPIRED' },
+    ],
   ];
   for (const [name, roles, tags, want] of cases) {
     it(`${name}: ${want === null ? 'accepted' : `refused (${want['reason']})`}, as the per-tag lookups decide`, async () => {
@@ -198,7 +234,7 @@ describe('assertVerify (the sign preflight, batched)', () => {
   it('resolves each role once for a thousand tags', async () => {
     const repo = repoOf({ targets: many(1000), releases: { entries: [] } });
     await assertVerify(repo, 'example.com/app', many(1000));
-    expect(repo.calls).toEqual(['targets/releases', 'targets']);
+    expect(repo.calls).toEqual(['targets', 'targets/releases']);
   });
 
   it('asks nothing when no tag is signed where verify looks', async () => {
