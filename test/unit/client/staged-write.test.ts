@@ -1,7 +1,17 @@
 // StagedWrite on its own (§7.4 "Staged writes"): the temp file's name, modes and directories, the failures `ready()`
 // reports instead of throwing, commit and discard, and what each leaves on disk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StagedWrite } from '../../../src/client/staged-write.js';
@@ -37,6 +47,28 @@ describe('StagedWrite', () => {
     expect(new Uint8Array(readFileSync(path))).toEqual(BYTES);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(root, 'a', 'b'))).toEqual(['root.json']);
+  });
+
+  it('opens the temp file O_DSYNC (the one threadpool write is also its fsync), write-only', async () => {
+    const dir = tempDir('nt-stagedw-');
+    const s = new StagedWrite('root', join(dir, 'root.json'), BYTES, 0o600, 0o700);
+    // Still in the constructor's tick: the write has not settled, so the descriptor is open.
+    const fd = readdirSync('/proc/self/fd').find((n) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${n}`) === s.tmp;
+      } catch {
+        return false;
+      }
+    });
+    expect(fd).toBeDefined();
+    const flags = Number.parseInt(
+      /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '',
+      8,
+    );
+    expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    expect(flags & 0o3).toBe(constants.O_WRONLY); // O_ACCMODE
+    await s.ready();
+    await s.discard();
   });
 
   it('uses the modes it is given (not defaults) and writes every byte of a large file', async () => {
