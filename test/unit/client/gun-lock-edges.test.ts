@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gunLockPath, LOCK_STALE_MS, withGunLock } from '../../../src/client/gun-lock.js';
+import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GUN = 'example.com/lock/edges';
@@ -236,6 +237,28 @@ describe('withGunLock edges', () => {
         make,
       ).resolves.toBeUndefined();
     }
+  });
+
+  it('a lock file that cannot be opened in a directory that can be made is IO, not a wait (ENAMETOOLONG past PATH_MAX)', async () => {
+    // Pad the trust dir so that the GUN's directory is just under PATH_MAX (4096 with the NUL) and `.lock` crosses it.
+    let dir = tempDir('nt-lockx-');
+    const tail = gunLockPath('', GUN).length - '.lock'.length; // '/tuf/example.com/lock/edges/' minus the leading ''
+    while (dir.length + tail + 200 < 4090) dir = join(dir, 'p'.repeat(199));
+    dir = join(dir, 'q'.repeat(4092 - tail - dir.length - 1));
+    const path = gunLockPath(dir, GUN);
+    expect(dirname(path).length).toBeLessThan(4096);
+    expect(path.length).toBeGreaterThanOrEqual(4096);
+    const e = await rejected(withGunLock(dir, GUN, async () => 'x', { waitMs: 60_000 }));
+    expect(e).toMatchObject({ code: 'IO', details: { path } });
+    expect((e as { cause?: { code?: string } }).cause?.code).toBe('ENAMETOOLONG');
+    expect(statSync(dirname(path)).isDirectory()).toBe(true);
+  });
+
+  it('the lock file is closed once written: only the path stays, no descriptor', async () => {
+    const dir = tempDir('nt-lockx-');
+    const path = gunLockPath(dir, GUN);
+    const open = await withGunLock(dir, GUN, async () => openFiles());
+    expect(open).not.toContain(path);
   });
 
   it('a lock directory that cannot be made is IO naming the lock path (a path component too long: ENAMETOOLONG)', async () => {
