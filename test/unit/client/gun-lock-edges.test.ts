@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gunLockPath, LOCK_STALE_MS, withGunLock } from '../../../src/client/gun-lock.js';
 import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -79,9 +79,18 @@ describe('withGunLock edges', () => {
   it('waitMs 0 gives up at once, without waiting', async () => {
     const dir = tempDir('nt-lockx-');
     plant(dir, JSON.stringify({ pid: process.ppid, host: hostname(), token: 'planted' }));
-    const e = await rejected(withGunLock(dir, GUN, async () => 'x', { waitMs: 0 }));
-    expect(e).toMatchObject({ code: 'LOCKED' });
-    expect((e as { details: { waitedMs: number } }).details.waitedMs).toBeLessThan(5);
+    // Frozen clock and timers that never fire: a call that would wait even once stays pending.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      const call = withGunLock(dir, GUN, async () => 'x', { waitMs: 0 }).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      const first = await Promise.race([call, new Promise((r) => setImmediate(() => r('still waiting')))]);
+      expect(first).toMatchObject({ code: 'LOCKED', details: { waitedMs: 0 } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   // A lock file that names no usable owner is nobody's to take over early: only its age frees it.
