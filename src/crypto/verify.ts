@@ -6,6 +6,11 @@ import type { KeyType, PublicKey, RawSignature } from './types.js';
 
 /** Notary's `minRSAKeySizeBit`: smaller RSA keys verify nothing. */
 export const MIN_RSA_VERIFY_BITS = 2048;
+/**
+ * Public exponents Go's `rsa.checkPub` allows (2 ≤ e ≤ 2³¹−1); OpenSSL verifies with any. With e = 1 a
+ * signature is its own padded message, so anyone could forge one for such a key.
+ */
+export const RSA_EXPONENT_RANGE = { min: 2n, max: 2n ** 31n - 1n } as const;
 /** PSS salt Notary signs with (`PSSSaltLengthEqualsHash` for SHA-256) and insists on when verifying. */
 export const PSS_SALT_LENGTH = 32;
 
@@ -19,7 +24,8 @@ const RSA_KEYS: readonly KeyType[] = ['rsa', 'rsa-x509'];
  * - `ecdsa` (keys `ecdsa`, `ecdsa-x509`; P-256/384/521): ECDSA over SHA-256(data) whatever the curve, `sig` raw
  *   r‖s each padded to ⌈bits/8⌉ and exactly that long (DER is refused). High-S values are valid, as in Go.
  * - `eddsa` (key `ed25519`, 32 raw bytes): pure Ed25519, 64-byte signature.
- * - `rsapss` (keys `rsa`, `rsa-x509`): RSASSA-PSS, SHA-256, MGF1-SHA-256, salt exactly 32, modulus ≥ 2048 bits.
+ * - `rsapss` (keys `rsa`, `rsa-x509`): RSASSA-PSS, SHA-256, MGF1-SHA-256, salt exactly 32, modulus ≥ 2048 bits,
+ *   public exponent 2 ≤ e ≤ 2³¹−1 (as Go; both also hold for the other RSA methods).
  * - `rsapkcs1v15` (keys `rsa`, `rsa-x509`): RSASSA-PKCS1-v1_5 with SHA-256, modulus ≥ 2048 bits.
  * - `pycrypto-pkcs#1 pss` (key `rsa` whose public value is PEM text): as `rsapss`.
  *
@@ -63,6 +69,8 @@ function verifyEd25519(key: ResolvedKey | null, sig: Uint8Array, data: Uint8Arra
 
 function verifyRsa(key: ResolvedKey | null, sig: Uint8Array, data: Uint8Array, pss: boolean): boolean {
   if (key?.kind !== 'rsa' || key.bits < MIN_RSA_VERIFY_BITS) return false;
+  const e = key.keyObject.asymmetricKeyDetails?.publicExponent ?? 0n;
+  if (e < RSA_EXPONENT_RANGE.min || e > RSA_EXPONENT_RANGE.max) return false;
   // Go demands len(sig) == modulus size; OpenSSL would left-pad a short one.
   if (sig.length !== Math.ceil(key.bits / 8)) return false;
   const options = pss
