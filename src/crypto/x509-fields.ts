@@ -24,6 +24,22 @@ export function bad(what: string): never {
   throw notaryError('BAD_CERTIFICATE', `malformed certificate: ${what}`, { details: { reason: 'malformed', what } });
 }
 
+/** A DER BOOLEAN as Go's cryptobyte reads it: exactly one byte, 0x00 or 0xff (0x01 is malformed, not true). */
+export function goBoolean(node: Der): boolean {
+  const v = expectTag(node, TAG.BOOLEAN).value;
+  if (v.length !== 1 || (v[0] !== 0 && v[0] !== 0xff)) bad('boolean must be 0x00 or 0xff');
+  return v[0] === 0xff;
+}
+
+/** A DER INTEGER as Go's cryptobyte reads it: minimally encoded (no redundant leading 0x00 or 0xff byte). */
+export function goInteger(node: Der | undefined): bigint {
+  const v = expectTag(node, TAG.INTEGER).value;
+  if (v.length > 1 && ((v[0] === 0 && !((v[1] as number) & 0x80)) || (v[0] === 0xff && (v[1] as number) & 0x80))) {
+    bad('integer not minimally encoded');
+  }
+  return intValue(node as Der);
+}
+
 /** What the extensions say that Notary's checks need. */
 export interface ExtensionFields {
   basicConstraintsValid: boolean;
@@ -54,7 +70,7 @@ export function parseExtensions(list: Der | undefined): ExtensionFields {
     let critical = false;
     let valueNode = parts[1] as Der;
     if (valueNode.tag === TAG.BOOLEAN) {
-      critical = valueNode.value.length === 1 && valueNode.value[0] !== 0;
+      critical = goBoolean(valueNode);
       valueNode = expectTag(parts[2], TAG.OCTET_STRING);
     }
     const value = decodeDer(expectTag(valueNode, TAG.OCTET_STRING).value);
@@ -62,8 +78,8 @@ export function parseExtensions(list: Der | undefined): ExtensionFields {
       case X509_OID.basicConstraints:
         ext.basicConstraintsValid = true;
         for (const c of expectSeq(value)) {
-          if (c.tag === TAG.BOOLEAN) ext.isCA = c.value.length === 1 && c.value[0] !== 0;
-          else ext.maxPathLen = Number(intValue(c));
+          if (c.tag === TAG.BOOLEAN) ext.isCA = goBoolean(c);
+          else ext.maxPathLen = Number(goInteger(c));
         }
         break;
       case X509_OID.keyUsage: {
@@ -127,15 +143,17 @@ function decodeDirectoryString(v: Der): string | undefined {
   }
 }
 
-const UTC_RE = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|[+-]\d{4})$/;
-const GEN_RE = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\.\d*[1-9])?(Z|[+-]\d{4})$/;
+// Go (1.17+, crypto/x509 over cryptobyte) parses times with a fixed layout and refuses any text it would not
+// write back identically: no fractional seconds, and a zero offset must be spelled `Z` (never `+0000`), an offset's
+// minutes < 60. UTCTime may omit the seconds (Go's minute-precision fallback); GeneralizedTime may not.
+const UTC_RE = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|[+-](?!0000)\d\d[0-5]\d)$/;
+const GEN_RE = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(Z|[+-](?!0000)\d\d[0-5]\d)$/;
 
 /** UTCTime (two-digit years: < 50 is 20xx, RFC 5280 §4.1.2.5.1) or GeneralizedTime, as Go's parser accepts them. */
 export function parseTime(node: Der): Date {
   const s = latin1(node.value);
   let parts: string[];
   let year: number;
-  let fraction = 0;
   if (node.tag === TAG.UTC_TIME) {
     const m = UTC_RE.exec(s);
     if (!m) bad('bad UTCTime');
@@ -146,8 +164,7 @@ export function parseTime(node: Der): Date {
     const m = GEN_RE.exec(s);
     if (!m) bad('bad GeneralizedTime');
     year = Number(m[1]);
-    fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-    parts = [m[2], m[3], m[4], m[5], m[6], m[8]] as string[];
+    parts = m.slice(2);
   } else {
     bad('time must be UTCTime or GeneralizedTime');
   }
@@ -159,10 +176,11 @@ export function parseTime(node: Der): Date {
   const second = sec === undefined ? 0 : Number(sec);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
     bad('time out of range');
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
-  const check = new Date(ms);
-  if (check.getUTCDate() !== day) bad('time out of range');
-  if (year < 100) ms = new Date(ms).setUTCFullYear(year);
+  // setUTCFullYear, not Date.UTC, which maps years 0-99 to 1900-1999 (and so 0000-02-29, a leap day, to none).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCDate() !== day) bad('time out of range');
+  let ms = date.setUTCHours(hour, minute, second, 0);
   if (zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;

@@ -1,10 +1,10 @@
 // DER parsing of X.509 certificates (RFC 5280 §4.1) into the fields Notary's root checks use.
 import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bytesEqual } from '../encoding/bytes.js';
-import { children, type Der, decodeDer, expectSeq, expectTag, intValue, oidToString, TAG } from '../encoding/der.js';
+import { children, type Der, decodeDer, expectSeq, expectTag, oidToString, TAG } from '../encoding/der.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { type EcCurve, type ResolvedKey, resolveSpki } from './spki.js';
-import { bad, commonNameOf, parseExtensions, parseTime } from './x509-fields.js';
+import { bad, commonNameOf, goInteger, parseExtensions, parseTime } from './x509-fields.js';
 
 export { X509_OID } from './x509-fields.js';
 
@@ -120,13 +120,14 @@ function parse(der: Uint8Array): Certificate {
   let i = 0;
   let version = 1;
   if (f[0]?.tag === 0xa0) {
-    const [v] = children(f[0]);
-    const n = Number(intValue(expectTag(v, TAG.INTEGER)));
+    const v = children(f[0]);
+    if (v.length !== 1) bad('version must be one integer');
+    const n = Number(goInteger(v[0]));
     if (n < 0 || n > 2) bad('unknown version');
     version = n + 1;
     i++;
   }
-  const serialNumber = intValue(expectTag(f[i++], TAG.INTEGER));
+  const serialNumber = goInteger(f[i++]);
   const innerAlg = expectTag(f[i++], TAG.SEQUENCE);
   // RFC 5280 §4.1.1.2: the two AlgorithmIdentifiers must be identical (Go checks this too).
   if (!bytesEqual(innerAlg.bytes, outerAlg.bytes)) bad('inner and outer signature algorithms differ');

@@ -130,12 +130,33 @@ describe('certificate field decoding', () => {
   const nb = (der: Uint8Array) =>
     parseCertificate(buildCert(leafSpec(GUN, { notBeforeDer: der }))).notBefore.toISOString();
 
-  it('reads UTCTime with offsets or without seconds, and GeneralizedTime with fractions', () => {
+  it('reads UTCTime with offsets or without seconds, and GeneralizedTime with offsets', () => {
     expect(nb(t(TAG.UTC_TIME, '260101120000+0130'))).toBe('2026-01-01T10:30:00.000Z');
     expect(nb(t(TAG.UTC_TIME, '2601011200Z'))).toBe('2026-01-01T12:00:00.000Z');
     expect(nb(t(TAG.UTC_TIME, '500101000000Z'))).toBe('1950-01-01T00:00:00.000Z');
-    expect(nb(t(TAG.GENERALIZED_TIME, '20260101120000.25Z'))).toBe('2026-01-01T12:00:00.250Z');
+    expect(nb(t(TAG.UTC_TIME, '491231235959Z'))).toBe('2049-12-31T23:59:59.000Z');
     expect(nb(t(TAG.GENERALIZED_TIME, '20260101120000-0200'))).toBe('2026-01-01T14:00:00.000Z');
+    expect(nb(t(TAG.GENERALIZED_TIME, '20260101120000+0059'))).toBe('2026-01-01T11:01:00.000Z');
+    // Years below 100 stay themselves (not 19xx), and year 0 is a leap year as in Go's proleptic calendar.
+    expect(nb(t(TAG.GENERALIZED_TIME, '00000229120000Z'))).toBe('0000-02-29T12:00:00.000Z');
+    expect(nb(t(TAG.GENERALIZED_TIME, '00990101000000Z'))).toBe('0099-01-01T00:00:00.000Z');
+  });
+
+  // Go's parser (cryptobyte's ReadASN1GeneralizedTime/ReadASN1UTCTime) refuses any time it would not write back
+  // byte for byte: these certificates do not parse in Notary, so they must not parse here (they did before).
+  it('refuses what Go would not write back: fractional seconds, a +0000 offset, offset minutes over 59', () => {
+    for (const bad of [
+      t(TAG.GENERALIZED_TIME, '20260101120000.25Z'),
+      t(TAG.GENERALIZED_TIME, '20260101120000.5+0100'),
+      t(TAG.GENERALIZED_TIME, '20260101120000+0000'),
+      t(TAG.GENERALIZED_TIME, '20260101120000-0000'),
+      t(TAG.UTC_TIME, '260101120000+0000'),
+      t(TAG.UTC_TIME, '260101120000-0000'),
+      t(TAG.UTC_TIME, '260101120000+0060'),
+      t(TAG.GENERALIZED_TIME, '20260101120000+0199'),
+    ]) {
+      expect(reason(() => parseCertificate(buildCert(leafSpec(GUN, { notBeforeDer: bad }))))).toBe('malformed');
+    }
   });
 
   it('rejects malformed times', () => {
