@@ -26,7 +26,8 @@ export function ed25519Spki(raw: Uint8Array): Uint8Array {
 
 /**
  * Parses a DER SPKI with node:crypto and classifies it.
- * @throws NotaryError UNSUPPORTED_KEY when the key is malformed, of another algorithm or on another curve
+ * @throws NotaryError UNSUPPORTED_KEY when the key is malformed, of another algorithm or on another curve, or an
+ *   ECDSA point is not in uncompressed form (Go parses no other)
  */
 export function resolveSpki(spki: Uint8Array): ResolvedKey {
   let keyObject: KeyObject;
@@ -35,7 +36,15 @@ export function resolveSpki(spki: Uint8Array): ResolvedKey {
   } catch (cause) {
     throw notaryError('UNSUPPORTED_KEY', 'public key is not a valid subjectPublicKeyInfo', { cause });
   }
-  return classify(keyObject);
+  const resolved = classify(keyObject);
+  // Go's x509 reads only uncompressed points (elliptic.Unmarshal); OpenSSL also takes compressed and hybrid ones.
+  // The point ends the SPKI: 0x04 ‖ X ‖ Y, each coordinate ⌈bits/8⌉ bytes.
+  if (resolved.kind === 'ecdsa' && spki[spki.length - 2 * Math.ceil(resolved.bits / 8) - 1] !== 0x04) {
+    throw notaryError('UNSUPPORTED_KEY', 'ecdsa public key point is not uncompressed', {
+      details: { curve: resolved.curve, reason: 'point-encoding' },
+    });
+  }
+  return resolved;
 }
 
 /**
