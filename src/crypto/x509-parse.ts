@@ -222,7 +222,8 @@ class ParsedCertificate implements Certificate {
     // RFC 5280 §4.2.1.9 as Go enforces it: a v3 certificate without basicConstraints, or with cA false, signs nothing.
     if (issuer.version === 3 && !issuer.basicConstraintsValid) return false;
     if (issuer.basicConstraintsValid && !issuer.isCA) return false;
-    if (issuer.keyUsage !== undefined && (issuer.keyUsage & KEY_USAGE_CERT_SIGN) === 0) return false;
+    // Go tests `KeyUsage != 0`: a keyUsage extension with no bit set restricts nothing, like an absent one.
+    if (issuer.keyUsage && (issuer.keyUsage & KEY_USAGE_CERT_SIGN) === 0) return false;
     return checkSignature(this, issuer.publicKey);
   }
 }
