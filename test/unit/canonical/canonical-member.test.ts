@@ -81,3 +81,92 @@ describe('parseJsonWithCanonicalMember', () => {
     expect(member('{"signed":null}')).toBe('null');
   });
 });
+
+describe('parseJsonWithCanonicalMember: what counts as canonical', () => {
+  it('escapes that canonical text keeps (\\" and \\\\) and Go wire escapes in keys and values stay canonical', () => {
+    expect(member('{"signed":{"a\\"b":"c\\\\d"}}')).toBe('{"a\\"b":"c\\\\d"}');
+    expect(member('{"signed":{"a\\u003cb":"\\u0026","x\\u2028":"\\u2029\\u003e"}}')).toBe(
+      '{"a<b":"&","x\u2028":"\u2029>"}',
+    );
+  });
+
+  it('escapes anywhere outside the member do not make it a copy', () => {
+    for (const text of [
+      '{"a":"\\u003c\\n","signed":{"k":[1,"v"]},"z":"\\u0026\\/"}',
+      '{"a":"\\u003c","signed":{"k":1}}',
+      '{"signed":{"k":1},"z":"\\u003e"}',
+    ]) {
+      const input = utf8(text);
+      const r = parseJsonWithCanonicalMember(input, 'signed');
+      expect(r.canonical?.buffer).toBe(input.buffer);
+      expect(r.canonical).toEqual(canonicalBytes((r.value as JsonObject).signed as JsonObject));
+    }
+  });
+
+  it('whitespace anywhere inside the member, at any depth, makes it non-canonical', () => {
+    for (const text of [
+      '{"signed":[ 1]}',
+      '{"signed":[1 ]}',
+      '{"signed":[1, 2]}',
+      '{"signed":[ ]}',
+      '{"signed":{ }}',
+      '{"signed":{"a" :1}}',
+      '{"signed":{"a":1 }}',
+      '{"signed":{"a":1, "b":2}}',
+      '{"signed":{"a":[{"b":[1,{"c": 2}]}]}}',
+    ]) {
+      expect(member(text)).toBeUndefined();
+    }
+  });
+
+  it('numbers: minimal integers of any length up to 2^53-1 are canonical, other forms are not', () => {
+    expect(member('{"signed":[1234567890123456,-9007199254740991,0,-7]}')).toBe(
+      '[1234567890123456,-9007199254740991,0,-7]',
+    );
+    for (const n of ['-0', '0.0', '1E2', '1e+2', '10e-1', '-0e0', '5.0']) {
+      expect(member(`{"signed":[${n}]}`)).toBeUndefined();
+    }
+  });
+
+  it('key order is checked in every object of the member, by UTF-8 bytes, also after a repeated key shape', () => {
+    expect(member('{"signed":[{"a":1,"b":2},{"a":1,"b":2}]}')).toBe('[{"a":1,"b":2},{"a":1,"b":2}]');
+    expect(member('{"signed":[{"a":1,"b":2},{"b":1,"a":2}]}')).toBeUndefined();
+    expect(member('{"signed":{"a":1,"ab":2,"b":3}}')).toBe('{"a":1,"ab":2,"b":3}');
+    expect(member('{"signed":{"ab":1,"a":2}}')).toBeUndefined();
+    expect(member('{"signed":{"\uffff":1,"\u{10000}":2}}')).toBe('{"\uffff":1,"\u{10000}":2}');
+    expect(member('{"signed":{"\u{10000}":1,"\uffff":2}}')).toBeUndefined();
+  });
+
+  it('only the top-level member counts: the same key deeper down, or inside an array, is not it', () => {
+    const r = parseJsonWithCanonicalMember(utf8('{"a":{"signed":{"x":1}},"signed":{"y":2}}'), 'signed');
+    expect(decode(r.canonical)).toBe('{"y":2}');
+    expect(parseJsonWithCanonicalMember(utf8('{"a":[{"signed":1}]}'), 'signed').canonical).toBeUndefined();
+  });
+
+  it('large inputs (the ASCII fast path and beyond it) give the same value and canonical bytes', () => {
+    const long = 'x'.repeat(5000);
+    for (const filler of [long, `é${long}`, `${long}😀`]) {
+      const text = `{"pad":"${filler}","signed":{"k":"${filler}"},"z":"${filler}"}`;
+      const input = utf8(text);
+      const r = parseJsonWithCanonicalMember(input, 'signed');
+      expect(r.value).toEqual({ pad: filler, signed: { k: filler }, z: filler });
+      expect(decode(r.canonical)).toBe(`{"k":"${filler}"}`);
+      expect(r.canonical?.buffer).toBe(input.buffer);
+    }
+  });
+
+  it('large invalid UTF-8 is refused like small', () => {
+    const bytes = utf8(`{"signed":"${'x'.repeat(5000)}"}`);
+    bytes[3] = 0xff;
+    expect(() => parseJsonWithCanonicalMember(bytes, 'signed')).toThrow(
+      expect.objectContaining({ code: 'INVALID_JSON' }),
+    );
+  });
+
+  it('a byte input that is a view into a larger buffer is measured from the view', () => {
+    const whole = utf8('garbage{"é":1,"signed":{"k":"ü"}}garbage');
+    const view = whole.subarray(7, whole.length - 7);
+    const r = parseJsonWithCanonicalMember(view, 'signed');
+    expect(decode(r.canonical)).toBe('{"k":"ü"}');
+  });
+});

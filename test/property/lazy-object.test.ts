@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compareUtf8Range,
+  type JsonValue,
+  type LazyMatcher,
+  type LazyObject,
+  parseJson,
+  parseJsonWithCanonicalMember,
+  wireString,
+} from '../../src/canonical/index.js';
+import { utf8 } from '../../src/encoding/utf8.js';
+
+// LazyObject on its own (the targets tests reach it only through Targets): every accessor must answer as the
+// eagerly parsed object does, for keys on both sides of the surrogate range, with matched and declined values.
+
+// A matcher for canonical unsigned integers; other values are declined and parsed by the strict parser.
+const INT = /0|[1-9][0-9]*/y;
+const matchInt = (s: string, at: number) => {
+  INT.lastIndex = at;
+  return INT.test(s) ? INT.lastIndex : -1;
+};
+const full: LazyMatcher = { match: matchInt, pattern: '0|[1-9][0-9]*', decode: (s, a, b) => Number(s.slice(a, b)) };
+const bare: LazyMatcher = { match: matchInt };
+
+// Characters whose UTF-16 order differs from their UTF-8 order, plus the escaped and wire-escaped ones.
+const ALPHABET = ['a', 'b', '\u007f', 'é', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', '"', '\\', '<'];
+const key = fc.array(fc.constantFrom(...ALPHABET), { maxLength: 3 }).map((a) => a.join(''));
+const value: fc.Arbitrary<JsonValue> = fc.oneof(
+  { weight: 3, arbitrary: fc.nat() },
+  { weight: 1, arbitrary: fc.constantFrom<JsonValue>('s<', [1, 'x'], { k: null }, true, -3) },
+);
+const utf8Cmp = (a: string, b: string) => Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+function lazyOf(obj: Record<string, JsonValue>, matcher: LazyMatcher): LazyObject {
+  const text = `{"signed":{"targets":${wireString(obj as JsonValue)}},"signatures":[]}`;
+  const p = parseJsonWithCanonicalMember(utf8(text), 'signed', { lazy: { key: 'targets', matcher } });
+  expect(p.lazy).toBeDefined();
+  return p.lazy as LazyObject;
+}
+
+describe('LazyObject answers as the eager object', () => {
+  it('keys, lookups (present and absent), values, value starts, slow indices and toJson', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, value, { maxKeys: 8 }),
+        fc.array(key, { maxLength: 6 }),
+        fc.boolean(),
+        (obj, probes, withDecode) => {
+          const l = lazyOf(obj, withDecode ? full : bare);
+          const sorted = Object.keys(obj).sort(utf8Cmp);
+          expect(l.size).toBe(sorted.length);
+          expect(l.keys()).toEqual(sorted);
+          sorted.forEach((k, i) => {
+            expect(l.keyAt(i)).toBe(k);
+            expect(l.indexOf(k)).toBe(i);
+            expect(l.has(k)).toBe(true);
+            expect(l.get(k)).toEqual(obj[k]);
+            expect(l.valueAt(i)).toEqual(obj[k]);
+            expect(l.text.startsWith(wireString(obj[k] as JsonValue), l.valueStart(i))).toBe(true);
+            expect(l.slowValue(i)).toEqual(typeof obj[k] === 'number' && (obj[k] as number) >= 0 ? undefined : obj[k]);
+          });
+          for (const k of probes) {
+            if (Object.hasOwn(obj, k)) continue;
+            expect(l.indexOf(k)).toBe(-1);
+            expect(l.has(k)).toBe(false);
+            expect(l.get(k)).toBeUndefined();
+          }
+          expect(l.slowIndices()).toEqual(
+            sorted.flatMap((k, i) => (typeof obj[k] === 'number' && (obj[k] as number) >= 0 ? [] : [i])),
+          );
+          const eager = parseJson(wireString(obj as JsonValue));
+          expect(l.toJson()).toEqual(eager);
+          expect(Object.keys(l.toJson())).toEqual(sorted);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matched values are decoded afresh on each call; declined ones are the parsed value', () => {
+    const l = lazyOf({ a: 1, b: [1], c: { x: 2 }, d: 'q', e: 7 }, full);
+    expect(l.slowIndices()).toEqual([1, 2, 3]);
+    expect(l.valueAt(1)).toBe(l.slowValue(1));
+    expect(l.valueAt(0)).toBe(1);
+    expect(l.get('e')).toBe(7);
+    expect(l.slowValue(0)).toBeUndefined();
+  });
+
+  it('refuses member indices outside 0..size-1 and non-integers', () => {
+    const l = lazyOf({ a: 1, b: 2 }, full);
+    for (const i of [-1, 2, 0.5, Number.NaN, 3]) {
+      expect(() => l.keyAt(i)).toThrow(RangeError);
+      expect(() => l.valueAt(i)).toThrow(RangeError);
+      expect(() => l.valueStart(i)).toThrow(RangeError);
+    }
+    expect(l.keyAt(1)).toBe('b');
+    const empty = lazyOf({}, full);
+    expect(empty.size).toBe(0);
+    expect(() => empty.keyAt(0)).toThrow(RangeError);
+    expect(empty.indexOf('')).toBe(-1);
+    expect(empty.toJson()).toEqual({});
+  });
+});
+
+describe('compareUtf8Range', () => {
+  it('compares the two ranges as Buffer.compare compares their UTF-8 bytes, wherever the ranges sit', () => {
+    const text = fc.array(fc.constantFrom(...ALPHABET), { maxLength: 4 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, text, text, text, text, text, (pa, a, sa, pb, b, sb) => {
+        const got = compareUtf8Range(
+          pa + a + sa,
+          pa.length,
+          pa.length + a.length,
+          pb + b + sb,
+          pb.length,
+          pb.length + b.length,
+        );
+        expect(Math.sign(got)).toBe(utf8Cmp(a, b));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('surrogates sort after U+E000..U+FFFF on either side, and prefixes first', () => {
+    const c = (a: string, b: string) => Math.sign(compareUtf8Range(a, 0, a.length, b, 0, b.length));
+    expect(c('\uffff', '\u{10000}')).toBe(-1);
+    expect(c('\u{10000}', '\ue000')).toBe(1);
+    expect(c('\ud7ff', '\u{10000}')).toBe(-1);
+    expect(c('\u{10000}', '\ud7ff')).toBe(1);
+    expect(c('\ue000', '\ud7ff')).toBe(1);
+    expect(c('\ue000', '\uffff')).toBe(-1);
+    expect(c('a', 'ab')).toBe(-1);
+    expect(c('ab', 'a')).toBe(1);
+    expect(c('xab', 'ab')).toBe(1);
+    expect(compareUtf8Range('xab', 1, 3, 'ab', 0, 2)).toBe(0);
+    expect(compareUtf8Range('xxab', 2, 4, 'abc', 0, 2)).toBe(0);
+  });
+});
