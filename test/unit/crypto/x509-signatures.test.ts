@@ -88,6 +88,13 @@ describe('checkSignature', () => {
     expect(checkSignature(rsaCert, testKey('ec-P-256'))).toBe(false);
     expect(checkSignature(parseCertificate(rawCert()), rsa)).toBe(false);
   });
+
+  it('the algorithm names the key type: an ECDSA signature labelled ed25519 or RSA does not verify', () => {
+    // node's verify would accept both (a null digest means SHA-256 for an EC key; RSA padding is ignored for EC).
+    const ec = testKey('ec-P-256');
+    expect(checkSignature(parseCertificate(rawCert({ alg: bare('1.3.101.112') })), ec)).toBe(false);
+    expect(checkSignature(parseCertificate(rawCert({ alg: withNull('1.2.840.113549.1.1.11') })), ec)).toBe(false);
+  });
 });
 
 describe('verifiedBy: Go CheckSignatureFrom', () => {

@@ -2,7 +2,8 @@
 // must not parse here, and the exact values of those it reads. Built field by field so each test breaks one rule.
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../../src/crypto/x509.js';
-import { explicit, integer, OID, seq, TAG } from '../../../src/encoding/der.js';
+import { explicit, integer, OID, oid, seq, set, TAG, tlv } from '../../../src/encoding/der.js';
+import { utf8 } from '../../../src/encoding/utf8.js';
 import { isNotaryError } from '../../../src/errors.js';
 import { testKey } from './cert-builder.js';
 import { cnName, ext, exts, type RawParts, raw, rawCert, spkiOf, TRUE } from './raw-cert.js';
@@ -120,5 +121,79 @@ describe('parseCertificate refuses what Go 1.19 refuses', () => {
     expect(c.unhandledCriticalExtensions).toEqual(['1.2.3.4']);
     expect(c.keyUsage).toBe(1);
     expect(c.basicConstraintsValid).toBe(false);
+  });
+});
+
+describe('extension and name fields', () => {
+  const withExts = (...e: Uint8Array[]) => parseCertificate(cert({ afterSpki: [exts(...e)] }));
+
+  it('critical basicConstraints, keyUsage, extKeyUsage and subjectAltName are handled; others are recorded', () => {
+    const c = withExts(
+      ext(OID.basicConstraints, TRUE, seq()),
+      ext(OID.keyUsage, TRUE, raw(TAG.BIT_STRING, 0, 0x84)),
+      ext(OID.extKeyUsage, TRUE, seq(oid('1.3.6.1.5.5.7.3.1'), oid(OID.codeSigning))),
+      ext('2.5.29.17', TRUE, seq(raw(0x82, 0x61))),
+      ext('2.5.29.30', TRUE, seq()),
+    );
+    expect(c.unhandledCriticalExtensions).toEqual(['2.5.29.30']);
+    expect(c.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.1', OID.codeSigning]);
+    expect(c.keyUsage).toBe(1 | 32);
+  });
+
+  it('keyUsage reads nine bits, Go-numbered, and ignores any beyond decipherOnly', () => {
+    expect(withExts(ext(OID.keyUsage, TRUE, raw(TAG.BIT_STRING, 7, 0x80, 0x80))).keyUsage).toBe(1 | 256);
+    expect(withExts(ext(OID.keyUsage, TRUE, raw(TAG.BIT_STRING, 0, 0x01, 0x7f, 0xff))).keyUsage).toBe(128);
+    expect(withExts(ext(OID.keyUsage, TRUE, raw(TAG.BIT_STRING, 0, 0x40))).keyUsage).toBe(2);
+    expect(withExts(ext(OID.keyUsage, TRUE, raw(TAG.BIT_STRING, 0))).keyUsage).toBe(0);
+  });
+
+  it('without extensions: no basicConstraints, pathLen -1, no key usage', () => {
+    const c = parseCertificate(cert());
+    expect(c).toMatchObject({ basicConstraintsValid: false, isCA: false, maxPathLen: -1, keyUsage: undefined });
+    expect(c.extKeyUsage).toEqual([]);
+    expect(c.unhandledCriticalExtensions).toEqual([]);
+  });
+
+  it('a CN that is not a string type is skipped; IA5String is read; bad UTF-8 or an odd BMPString is malformed', () => {
+    const subject = (...atvs: Uint8Array[]) => cert({ subject: seq(...atvs.map((a) => set(a))) });
+    const cn = (v: Uint8Array) => seq(oid(OID.commonName), v);
+    expect(parseCertificate(subject(cn(raw(TAG.IA5_STRING, 0x61)), cn(raw(TAG.OCTET_STRING, 0x62)))).commonName).toBe(
+      'a',
+    );
+    expect(parseCertificate(subject(cn(raw(TAG.PRINTABLE_STRING, 0x62)))).commonName).toBe('b');
+    expect(reason(subject(cn(raw(TAG.UTF8_STRING, 0xff))))).toBe('malformed');
+    expect(reason(subject(cn(raw(0x1e, 0x00, 0x61, 0x00))))).toBe('malformed');
+    expect(reason(cert({ subject: raw(TAG.SET) }))).toBe('malformed');
+  });
+
+  it('time fields: every range limit, both offset signs', () => {
+    const nb = (tag: number, s: string) =>
+      parseCertificate(
+        cert({ validity: seq(tlv(tag, utf8(s)), tlv(TAG.UTC_TIME, utf8('491231235959Z'))) }),
+      ).notBefore.toISOString();
+    const refused = (tag: number, s: string) =>
+      reason(cert({ validity: seq(tlv(tag, utf8(s)), tlv(TAG.UTC_TIME, utf8('491231235959Z'))) }));
+    expect(nb(TAG.UTC_TIME, '261231235959Z')).toBe('2026-12-31T23:59:59.000Z');
+    expect(nb(TAG.UTC_TIME, '260101000000-0130')).toBe('2026-01-01T01:30:00.000Z');
+    expect(nb(TAG.UTC_TIME, '260101000000+2359')).toBe('2025-12-31T00:01:00.000Z');
+    expect(nb(TAG.GENERALIZED_TIME, '99991231235959Z')).toBe('9999-12-31T23:59:59.000Z');
+    for (const s of [
+      '260001000000Z',
+      '261301000000Z',
+      '260100000000Z',
+      '260132000000Z',
+      '260101240000Z',
+      '260101006000Z',
+      '260101000060Z',
+      '260431000000Z',
+      '2601010000Z0',
+      '26010100000Z',
+    ]) {
+      expect([s, refused(TAG.UTC_TIME, s)]).toEqual([s, 'malformed']);
+    }
+    expect(refused(TAG.GENERALIZED_TIME, '202601010000Z')).toBe('malformed');
+    expect(refused(TAG.GENERALIZED_TIME, '20250229000000Z')).toBe('malformed');
+    expect(nb(TAG.GENERALIZED_TIME, '20240229000000Z')).toBe('2024-02-29T00:00:00.000Z');
+    expect(refused(TAG.OCTET_STRING, '260101000000Z')).toBe('malformed');
   });
 });
