@@ -137,3 +137,121 @@ describe('compareUtf8Range', () => {
     expect(compareUtf8Range('xxab', 2, 4, 'abc', 0, 2)).toBe(0);
   });
 });
+
+// The scan decides "canonical, leave undecoded" or "not canonical, parse eagerly"; both must give the eager value,
+// and a syntax error must be the eager parse's error (code and offset).
+function scanBoth(targets: string, maxDepth?: number, matcher: LazyMatcher = full) {
+  const text = `{"signed":{"targets":${targets}}}`;
+  const opts = maxDepth === undefined ? {} : { maxDepth };
+  const run = <T>(f: () => T): T | { code: string; details: unknown } => {
+    try {
+      return f();
+    } catch (e) {
+      const err = e as { code: string; details: unknown };
+      return { code: err.code, details: err.details };
+    }
+  };
+  const eager = run(() => parseJson(text, opts));
+  const p = run(() => parseJsonWithCanonicalMember(text, 'signed', { ...opts, lazy: { key: 'targets', matcher } }));
+  return { eager, p };
+}
+
+describe('the lazy scan: canonical or not, and errors', () => {
+  const decoded = (p: unknown) => {
+    const r = p as { lazy?: LazyObject; value: { signed: { targets: unknown } } };
+    return r.lazy === undefined ? r.value.signed.targets : r.lazy.toJson();
+  };
+
+  const canonical: [string, string[], number[]][] = [
+    ['{}', [], []],
+    ['{"a":1,"b":2}', ['a', 'b'], []],
+    ['{"a\\"":1,"b\\u003c":2,"b\\u003cc":3}', ['a"', 'b<', 'b<c'], []],
+    ['{"b":1,"b\\u003c":2}', ['b', 'b<'], []],
+    ['{"a":[1],"b":{"c":"d"},"c":7,"e":"x"}', ['a', 'b', 'c', 'e'], [0, 1, 3]],
+    ['{"a":1,"\uffff":2,"\u{10000}":3}', ['a', '\uffff', '\u{10000}'], []],
+    ['{"\u{10000}":1,"\u{10000}a":2}', ['\u{10000}', '\u{10000}a'], []],
+  ];
+  for (const [t, keys, slow] of canonical) {
+    it(`canonical, left undecoded: ${t}`, () => {
+      for (const m of [full, bare]) {
+        const { eager, p } = scanBoth(t, undefined, m);
+        const r = p as { lazy?: LazyObject; canonical?: Uint8Array };
+        expect(r.lazy?.keys()).toEqual(keys);
+        expect(r.lazy?.slowIndices()).toEqual(slow);
+        expect(decoded(p)).toEqual((eager as { signed: { targets: unknown } }).signed.targets);
+        expect(r.canonical).toBeDefined();
+      }
+    });
+  }
+
+  const notCanonical = [
+    '{ "a":1}',
+    '{"a" :1}',
+    '{"a": 1}',
+    '{"a":1 ,"b":2}',
+    '{"a":1, "b":2}',
+    '{"a":1 }',
+    '{"a":[1, 2]}',
+    '{"a":{"c":1,"b":2}}',
+    '{"\\u0061":1}',
+    '{"b":1,"a":2}',
+    '{"é":1,"a":2}',
+    '{"\u{10000}":1,"\uffff":2}',
+    '{"b\\u003c":1,"b":2}',
+    '{"a":1.5}',
+  ];
+  for (const t of notCanonical) {
+    it(`not canonical, parsed eagerly: ${t}`, () => {
+      const { eager, p } = scanBoth(t);
+      const r = p as { lazy?: LazyObject; canonical?: Uint8Array; value: unknown };
+      expect(r.lazy).toBeUndefined();
+      expect(r.canonical).toBeUndefined();
+      expect(r.value).toEqual(eager);
+    });
+  }
+
+  const errors = [
+    '{"a":1,"a":2}',
+    '{"b<":1,"b\\u003c":2}',
+    '{"a":1,"b":}',
+    '{"a":1,"b"',
+    '{"a\\q":1}',
+    '{"a":1x}',
+    '{"a":1x"b":2}',
+    '{"a":1 "b":2}',
+    '{"a":[1]x"b":2}',
+    '{"a":[1,]}',
+    '{"a":1,',
+    '{"a"',
+  ];
+  for (const t of errors) {
+    it(`an error exactly as the eager parse reports it: ${t}`, () => {
+      const { eager, p } = scanBoth(t);
+      expect((eager as { code?: string }).code).toBe('INVALID_JSON');
+      expect(p).toEqual(eager);
+    });
+  }
+
+  it('nesting: the lazy object obeys maxDepth as the eager parse does', () => {
+    expect(scanBoth('{"a":1}', 2).p).toEqual(scanBoth('{"a":1}', 2).eager);
+    expect((scanBoth('{"a":1}', 2).p as { code?: string }).code).toBe('INVALID_JSON');
+    expect((scanBoth('{"a":1}', 3).p as { lazy?: LazyObject }).lazy?.keys()).toEqual(['a']);
+    expect((scanBoth('{"a":[1]}', 3).p as { code?: string }).code).toBe('INVALID_JSON');
+    expect((scanBoth('{"a":[1]}', 4).p as { lazy?: LazyObject }).lazy?.slowIndices()).toEqual([0]);
+  });
+
+  it('hundreds of members (the position table grows)', () => {
+    const keys = Array.from({ length: 700 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+    const t = `{${keys.map((k, i) => `"${k}":${i % 3 === 0 ? `[${i}]` : i}`).join(',')}}`;
+    for (const m of [full, bare]) {
+      const { eager, p } = scanBoth(t, undefined, m);
+      const l = (p as { lazy?: LazyObject }).lazy as LazyObject;
+      expect(l.keys()).toEqual(keys);
+      keys.forEach((k, i) => {
+        expect(l.get(k)).toEqual(i % 3 === 0 ? [i] : i);
+        expect(l.valueStart(i)).toBe(t.indexOf(`"${k}":`) + k.length + 3 + '{"signed":{"targets":'.length);
+      });
+      expect(l.toJson()).toEqual((eager as { signed: { targets: unknown } }).signed.targets);
+    }
+  });
+});
