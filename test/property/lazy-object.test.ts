@@ -255,3 +255,35 @@ describe('the lazy scan: canonical or not, and errors', () => {
     }
   });
 });
+
+describe("the lazy member is the watched member's own, nothing else", () => {
+  const parse = (text: string) =>
+    parseJsonWithCanonicalMember(text, 'signed', { lazy: { key: 'targets', matcher: full } });
+
+  it('a "targets" object before, after or below the watched member stays an ordinary value', () => {
+    const before = parse('{"x":{"targets":{"a":1}},"signed":{"targets":{"b":2}}}');
+    expect(before.lazy?.keys()).toEqual(['b']);
+    expect((before.value as { x: unknown }).x).toEqual({ targets: { a: 1 } });
+    for (const text of [
+      '{"signed":{"v":1},"x":{"targets":{"a":1}}}',
+      '{"signed":{"x":{"targets":{"a":1}}}}',
+      '{"signed":[{"targets":{"a":1}}]}',
+      '{"targets":{"a":1}}',
+    ]) {
+      const r = parse(text);
+      expect(r.lazy).toBeUndefined();
+      expect(r.value).toEqual(parseJson(text));
+    }
+  });
+
+  it('the lazy placeholder sits in the value; a second "targets" is a duplicate key', () => {
+    const r = parse('{"signed":{"a":0,"targets":{"k":5},"z":[]}}');
+    const signed = (r.value as { signed: Record<string, unknown> }).signed;
+    expect(signed.targets).toBe(r.lazy);
+    expect(signed.a).toBe(0);
+    expect(signed.z).toEqual([]);
+    const dup = scanBoth('{"k":5},"targets":{"k":5}');
+    expect((dup.p as { code?: string }).code).toBe('INVALID_JSON');
+    expect(dup.p).toEqual(dup.eager);
+  });
+});

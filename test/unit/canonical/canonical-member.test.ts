@@ -170,3 +170,17 @@ describe('parseJsonWithCanonicalMember: what counts as canonical', () => {
     expect(decode(r.canonical)).toBe('{"k":"ü"}');
   });
 });
+
+describe('parseJsonWithCanonicalMember: features that cancel out', () => {
+  it('one non-canonical feature does not undo another', () => {
+    for (const text of [
+      '{"signed":[ -0]}',
+      '{"signed":[ "\\ud83d\\ude00"]}',
+      '{"signed":[ 1.5]}',
+      '{"signed":[ "\\u003C"]}',
+      '{"signed":{"b":1, "a":2}}',
+    ]) {
+      expect(member(text)).toBeUndefined();
+    }
+  });
+});

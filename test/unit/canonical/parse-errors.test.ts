@@ -77,6 +77,12 @@ const cases: [string, number][] = [
   ['{"a":9007199254740993}', 5],
   ['[1,-1e400]', 3],
   ['[0,-9007199254740992]', 3],
+  // A key cached from an earlier object (no escapes) must not stand in for a key that has them.
+  ['[{"a\\"b":1},{"a"b":1}]', 16],
+  ['"\\u00!0"', 3],
+  ['"\udc00\udc00"', 1],
+  ['"\u0001\udc00"', 1],
+  ['"\ud800\ue000"', 1],
 ];
 
 describe('strict JSON parser: error offsets', () => {
@@ -98,5 +104,28 @@ describe('strict JSON parser: error offsets', () => {
 
   it('invalid UTF-8 fails before parsing, without an offset', () => {
     expect(offsetOf(Uint8Array.of(0x22, 0xff, 0x22))).toBeUndefined();
+  });
+});
+
+describe('strict JSON parser: \\u escapes and surrogates decode exactly', () => {
+  const cases: [string, string][] = [
+    ['"\\u0041\\udc00"', 'A\ufffd'],
+    ['"\\udbff\\udfff"', '\u{10ffff}'],
+    ['"\\ud800\\udfff"', '\u{103ff}'],
+    ['"\\ud800\\ue000"', '\ufffd\ue000'],
+    ['"\\ud800xudc00"', '\ufffdxudc00'],
+    ['"\\ud800\\n"', '\ufffd\n'],
+    ['"\\ue000\\u2028\\uffff"', '\ue000\u2028\uffff'],
+    ['"\\u000a\\u000A\\u00FF\\u00ff\\u00Fa"', '\n\nÿÿú'],
+    ['"\\u0041xuz"', 'Axuz'],
+    ['"\\u0041u0042"', 'Au0042'],
+  ];
+  for (const [text, value] of cases) {
+    it(`${text}`, () => expect(parseJson(text)).toBe(value));
+  }
+
+  it('keys with escapes are decoded every time, whatever an earlier object held', () => {
+    expect(parseJson('[{"a\\\\b":1},{"a\\b":2},{"a\\\\b":3}]')).toEqual([{ 'a\\b': 1 }, { 'a\b': 2 }, { 'a\\b': 3 }]);
+    expect(parseJson('[{"a\\"b":1},{"a\\"b":2}]')).toEqual([{ 'a"b': 1 }, { 'a"b': 2 }]);
   });
 });
