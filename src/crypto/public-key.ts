@@ -61,6 +61,11 @@ export function defaultEncoding(type: PublicKey['type']): KeyEncoding {
 const CACHE_LIMIT = 1024;
 const cache = new Map<string, ResolvedKey | null>();
 
+/** How many resolved keys the cache holds now (at most 1,024): for tests of its bound. */
+export function resolvedKeyCacheSize(): number {
+  return cache.size;
+}
+
 /**
  * The parsed key behind `key` read with `encoding`, or `null` when it is malformed or unsupported. Never throws.
  */

@@ -7,10 +7,11 @@ import type { KeyType, PublicKey, RawSignature } from './types.js';
 /** Notary's `minRSAKeySizeBit`: smaller RSA keys verify nothing. */
 export const MIN_RSA_VERIFY_BITS = 2048;
 /**
- * Public exponents Go's `rsa.checkPub` allows (2 ≤ e ≤ 2³¹−1); OpenSSL verifies with any. With e = 1 a
- * signature is its own padded message, so anyone could forge one for such a key.
+ * Public exponents we verify with: Go's `rsa.checkPub` range (2 ≤ e ≤ 2³¹−1; Go 1.24 also demands an odd e)
+ * without e = 2, which is no RSA key. OpenSSL verifies with any: with e = 1 a signature is its own padded
+ * message, so anyone could forge one for such a key.
  */
-export const RSA_EXPONENT_RANGE = { min: 2n, max: 2n ** 31n - 1n } as const;
+export const RSA_EXPONENT_RANGE = { min: 3n, max: 2n ** 31n - 1n } as const;
 /** PSS salt Notary signs with (`PSSSaltLengthEqualsHash` for SHA-256) and insists on when verifying. */
 export const PSS_SALT_LENGTH = 32;
 
@@ -25,7 +26,7 @@ const RSA_KEYS: readonly KeyType[] = ['rsa', 'rsa-x509'];
  *   r‖s each padded to ⌈bits/8⌉ and exactly that long (DER is refused). High-S values are valid, as in Go.
  * - `eddsa` (key `ed25519`, 32 raw bytes): pure Ed25519, 64-byte signature.
  * - `rsapss` (keys `rsa`, `rsa-x509`): RSASSA-PSS, SHA-256, MGF1-SHA-256, salt exactly 32, modulus ≥ 2048 bits,
- *   public exponent 2 ≤ e ≤ 2³¹−1 (as Go; both also hold for the other RSA methods).
+ *   public exponent 3 ≤ e ≤ 2³¹−1 (as Go; both also hold for the other RSA methods).
  * - `rsapkcs1v15` (keys `rsa`, `rsa-x509`): RSASSA-PKCS1-v1_5 with SHA-256, modulus ≥ 2048 bits.
  * - `pycrypto-pkcs#1 pss` (key `rsa` whose public value is PEM text): as `rsapss`.
  *
@@ -38,7 +39,8 @@ export function verifySignature(key: PublicKey, sig: RawSignature, data: Uint8Ar
         return ECDSA_KEYS.includes(key.type) && verifyEcdsa(resolvePublicKey(key), sig.sig, data);
       case 'eddsa':
         return (
-          key.type === 'ed25519' && key.public.length === 32 && verifyEd25519(resolvePublicKey(key), sig.sig, data)
+          // The key's raw encoding takes exactly 32 bytes (ed25519Spki), so no length check here.
+          key.type === 'ed25519' && verifyEd25519(resolvePublicKey(key), sig.sig, data)
         );
       case 'rsapss':
         return RSA_KEYS.includes(key.type) && verifyRsa(resolvePublicKey(key), sig.sig, data, true);
@@ -71,7 +73,7 @@ function verifyRsa(key: ResolvedKey | null, sig: Uint8Array, data: Uint8Array, p
   if (key?.kind !== 'rsa' || key.bits < MIN_RSA_VERIFY_BITS) return false;
   const e = key.keyObject.asymmetricKeyDetails?.publicExponent ?? 0n;
   if (e < RSA_EXPONENT_RANGE.min || e > RSA_EXPONENT_RANGE.max) return false;
-  // Go demands len(sig) == modulus size; OpenSSL would left-pad a short one.
+  // Go demands len(sig) == modulus size; OpenSSL 3 refuses other lengths too (kept: the rule is Go's, not a library's).
   if (sig.length !== Math.ceil(key.bits / 8)) return false;
   const options = pss
     ? { key: key.keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH }

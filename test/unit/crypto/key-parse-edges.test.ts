@@ -4,7 +4,13 @@ import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node
 import { describe, expect, it } from 'vitest';
 import { sha256, sha512 } from '../../../src/crypto/hash.js';
 import { encodePem, pemBlocks } from '../../../src/crypto/pem.js';
-import { defaultEncoding, publicKeyFromSpki, resolvePublicKey, spkiBytes } from '../../../src/crypto/public-key.js';
+import {
+  defaultEncoding,
+  publicKeyFromSpki,
+  resolvedKeyCacheSize,
+  resolvePublicKey,
+  spkiBytes,
+} from '../../../src/crypto/public-key.js';
 import { createRootCertificate } from '../../../src/crypto/root-cert.js';
 import { generateKey } from '../../../src/crypto/sign.js';
 import { classify, ed25519Spki, resolveSpki } from '../../../src/crypto/spki.js';
@@ -56,6 +62,15 @@ describe('resolveSpki / classify', () => {
     expect(failure(() => resolveSpki(utf8('not der'))).code).toBe('UNSUPPORTED_KEY');
   });
 
+  it("a DER that node:crypto cannot read is UNSUPPORTED_KEY with node:crypto's error as the cause", () => {
+    try {
+      resolveSpki(utf8('not der'));
+      expect.unreachable();
+    } catch (e) {
+      expect(isNotaryError(e, 'UNSUPPORTED_KEY') && e.cause instanceof Error).toBe(true);
+    }
+  });
+
   it('ed25519Spki wraps exactly 32 bytes', () => {
     const raw = spki(testKey('ed25519')).subarray(12);
     expect(ed25519Spki(raw)).toEqual(spki(testKey('ed25519')));
@@ -96,6 +111,15 @@ describe('spkiBytes and resolvePublicKey', () => {
     expect(resolvePublicKey({ type: 'ecdsa-x509', public: certPem })).toMatchObject({ kind: 'ecdsa', curve: 'P-256' });
   });
 
+  it('the resolved-key cache is bounded at 1,024 entries, oldest out first', () => {
+    for (let i = 0; i < 1100; i++) {
+      const pub = new Uint8Array(32).fill(0x5a);
+      new DataView(pub.buffer).setUint32(0, i);
+      resolvePublicKey({ type: 'ed25519', public: pub });
+    }
+    expect(resolvedKeyCacheSize()).toBe(1024);
+  });
+
   it('publicKeyFromSpki turns every kind into its metadata form', () => {
     const ed = spki(testKey('ed25519'));
     expect(publicKeyFromSpki(ed)).toEqual({ type: 'ed25519', public: ed.subarray(12) });
@@ -118,6 +142,11 @@ describe('pemBlocks follows Go pem.Decode line rules', () => {
   it('BEGIN only counts at the start of a line', () => {
     expect(pemBlocks(utf8(`x-----BEGIN X-----\n${b64}\n-----END X-----\n`))).toEqual([]);
     expect(pemBlocks(utf8(`x\n-----BEGIN X-----\n${b64}\n-----END X-----\n`))).toHaveLength(1);
+  });
+
+  it('an END line before the BEGIN line does not end the block', () => {
+    const f = failure(() => pemBlocks(utf8('-----END X-----\n-----BEGIN X-----')));
+    expect(f).toEqual({ code: 'BAD_CERTIFICATE', details: { reason: 'malformed' } });
   });
 
   it('the END line must start a line', () => {

@@ -49,8 +49,9 @@ describe('rsa public exponent (Go: 2 <= e <= 2^31-1, else no signature verifies)
     expect(verifySignature(pub, { method: 'rsapkcs1v15', sig: forged }, DATA)).toBe(false);
   });
 
-  it('e = 2^31-1 verifies, e = 2^31+1 does not, even with genuine signatures', () => {
+  it('e = 3 and e = 2^31-1 verify, e = 2^31+1 does not, even with genuine signatures', () => {
     for (const [e, ok] of [
+      [3, true],
       [2 ** 31 - 1, true],
       [2 ** 31 + 1, false],
     ] as const) {
