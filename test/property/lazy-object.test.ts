@@ -287,3 +287,21 @@ describe("the lazy member is the watched member's own, nothing else", () => {
     expect(dup.p).toEqual(dup.eager);
   });
 });
+
+describe('a lazy object under a member that turns out not canonical', () => {
+  it('is dropped: the member is parsed again eagerly, and no lazy object is reported without canonical bytes', () => {
+    const parse = (text: string) =>
+      parseJsonWithCanonicalMember(text, 'signed', { lazy: { key: 'targets', matcher: full } });
+    for (const text of [
+      '{"signed":{"targets":{"a":1}, "v":1}}',
+      '{"signed":{"a": 1,"targets":{"a":1}}}',
+      '{"signed":{"targets":{"a":1},"v":1.5}}',
+      '{"signed":{"z":1,"targets":{"a":1}}}',
+    ]) {
+      const r = parse(text);
+      expect(r.lazy).toBeUndefined();
+      expect(r.canonical).toBeUndefined();
+      expect(r.value).toEqual(parseJson(text));
+    }
+  });
+});

@@ -119,6 +119,7 @@ describe('strict JSON parser: \\u escapes and surrogates decode exactly', () => 
     ['"\\u000a\\u000A\\u00FF\\u00ff\\u00Fa"', '\n\nÿÿú'],
     ['"\\u0041xuz"', 'Axuz'],
     ['"\\u0041u0042"', 'Au0042'],
+    ['"\\udc00\\udc00"', '\ufffd\ufffd'],
   ];
   for (const [text, value] of cases) {
     it(`${text}`, () => expect(parseJson(text)).toBe(value));
