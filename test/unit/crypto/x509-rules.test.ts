@@ -9,6 +9,7 @@ import {
   firstCertificate,
   isCertificateAcceptable,
   MIN_RSA_BITS,
+  matchCommonNameToGun,
   parseCertificate,
   parseCertificateChain,
   validateRootCertificate,
@@ -104,6 +105,13 @@ describe('parseCertificateChain, firstCertificate', () => {
     expect(details(() => firstCertificate(utf8(encodePem('CERTIFICATE', new Uint8Array(3)))))).toEqual({
       reason: 'no-certificates',
     });
+  });
+});
+
+describe('matchCommonNameToGun: Notary trims only the trailing stars', () => {
+  it('a star inside the CN is literal', () => {
+    expect(matchCommonNameToGun('example.com/*/x*', 'example.com/*/xyz')).toBe(true);
+    expect(matchCommonNameToGun('example.com/*/x*', 'example.com/a/xyz')).toBe(false);
   });
 });
 
@@ -273,5 +281,8 @@ describe('verifyCertificateChain: Go x509.Verify', () => {
       ),
     );
     expect(details(() => verifyCertificateChain(viaInt, [self], [root()], NOW))).toMatchObject({ reason: 'no-chain' });
+    // Next to the real intermediate, the self-issued one is passed through once, never twice (Go skips repeats too).
+    const via = verifyCertificateChain(viaInt, [self, good], [r], NOW);
+    expect(via.map((c) => c.der)).toEqual([viaInt.der, self.der, good.der, r.der]);
   });
 });
