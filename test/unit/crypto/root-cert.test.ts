@@ -146,3 +146,36 @@ describe('createRootCertificate: the certificate notary init makes', () => {
     expect(isNotaryError(err, 'UNSUPPORTED_KEY')).toBe(true);
   });
 });
+
+describe('createRootCertificate edges', () => {
+  const key = generateKey('ecdsa');
+  const times = (now: Date, validityDays = 1) =>
+    children(decodeDer(tbsFields(createRootCertificate(key, 'g', now, { validityDays }))[4]!)).map(
+      (t) => `${t.tag === TAG.UTC_TIME ? 'U' : 'G'}${Buffer.from(t.value).toString()}`,
+    );
+
+  it('UTCTime exactly for 1950..2049, GeneralizedTime with four digits otherwise (years 0..9999)', () => {
+    expect(times(new Date('1949-12-31T00:00:00Z'))).toEqual(['G19491231000000Z', 'U500101000000Z']);
+    expect(times(new Date('2049-12-31T00:00:00Z'))).toEqual(['U491231000000Z', 'G20500101000000Z']);
+    const year0 = new Date(0);
+    year0.setUTCFullYear(0, 0, 1);
+    year0.setUTCHours(0, 0, 0, 0);
+    expect(times(year0)).toEqual(['G00000101000000Z', 'G00000102000000Z']);
+    expect(times(new Date('9999-12-30T00:00:00Z'))).toEqual(['G99991230000000Z', 'G99991231000000Z']);
+    expect(() => times(new Date('9999-12-31T00:00:00Z'))).toThrow(RangeError);
+    const before0 = new Date(year0.getTime() - DAY);
+    expect(() => times(before0)).toThrow(RangeError);
+  });
+
+  it('refuses a GUN with a lone surrogate; names the algorithm it cannot certify', () => {
+    expect(() => createRootCertificate(key, 'a\ud800', new Date())).toThrow(RangeError);
+    expect(() => createRootCertificate(key, '\udc00b', new Date())).toThrow(RangeError);
+    expect(tbsFields(createRootCertificate(key, 'a\ud83d\ude00', new Date()))).toHaveLength(8);
+    try {
+      createRootCertificate(generateKey('ed25519'), 'g', new Date());
+      expect.unreachable();
+    } catch (e) {
+      expect(isNotaryError(e, 'UNSUPPORTED_KEY') && e.details).toEqual({ algorithm: 'ed25519' });
+    }
+  });
+});

@@ -192,6 +192,8 @@ describe('extension and name fields', () => {
       expect([s, refused(TAG.UTC_TIME, s)]).toEqual([s, 'malformed']);
     }
     expect(refused(TAG.GENERALIZED_TIME, '202601010000Z')).toBe('malformed');
+    expect(refused(TAG.GENERALIZED_TIME, '020260101120000Z')).toBe('malformed');
+    expect(refused(TAG.GENERALIZED_TIME, '20260101120000Z0')).toBe('malformed');
     expect(refused(TAG.GENERALIZED_TIME, '20250229000000Z')).toBe('malformed');
     expect(nb(TAG.GENERALIZED_TIME, '20240229000000Z')).toBe('2024-02-29T00:00:00.000Z');
     expect(refused(TAG.OCTET_STRING, '260101000000Z')).toBe('malformed');
