@@ -101,6 +101,14 @@ describe('parseCertificate refuses what Go 1.19 refuses', () => {
     expect(reason(cert({ outer: [integer(1)] }))).toBe('malformed');
     expect(reason(cert({ signature: raw(TAG.BIT_STRING, 0x01, 0x02) }))).toBe('malformed');
     expect(reason(cert({ signature: raw(TAG.BIT_STRING) }))).toBe('malformed');
+    // An empty signature parses (as in Go) and verifies nothing.
+    const empty = parseCertificate(cert({ signature: raw(TAG.BIT_STRING, 0x00) }));
+    expect(empty.signature).toHaveLength(0);
+    expect(empty.verifiedBy(empty)).toBe(false);
+    // A validity of one or three times (Go reads the first two and ignores the rest; DER allows exactly two).
+    const t = tlv(TAG.UTC_TIME, utf8('260101000000Z'));
+    expect(reason(cert({ validity: seq(t) }))).toBe('malformed');
+    expect(reason(cert({ validity: seq(t, t, t) }))).toBe('malformed');
     expect(reason(cert({ signature: raw(TAG.OCTET_STRING, 0x00, 0x02) }))).toBe('malformed');
   });
 
