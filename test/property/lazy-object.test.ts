@@ -305,3 +305,14 @@ describe('a lazy object under a member that turns out not canonical', () => {
     }
   });
 });
+
+describe('decoding a lazy object later', () => {
+  it('keeps the maxDepth of the parse that made it (deeper than the default 64 when allowed)', () => {
+    const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
+    const { eager, p } = scanBoth(`{"a":${deep},"b":1}`, 200, bare);
+    const l = (p as { lazy?: LazyObject }).lazy as LazyObject;
+    expect(l.slowIndices()).toEqual([0]);
+    expect(l.toJson()).toEqual((eager as { signed: { targets: unknown } }).signed.targets);
+    expect(l.valueAt(1)).toBe(1);
+  });
+});
