@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificatePem, generateKey, privateKeyObject } from '../../src/crypto/index.js';
+import { certificatePem } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import { type FileMeta, parseRoot } from '../../src/metadata/index.js';
+import { caChainRoot } from '../helpers/ca-chain-root.js';
 import { binBuilt, runBin } from '../helpers/cli-bin.js';
 import { type HostileServer, startHostileServer } from '../helpers/hostile-server.js';
 import { RepoSimulator } from '../helpers/repo-simulator.js';
@@ -125,42 +126,17 @@ describe('trust pinning at first use', () => {
   function caServed(): { sim: RepoSimulator; ca: string; otherCa: string; expiredCa: string; rootId: string } {
     const sim = serve();
     const now = Date.now();
-    const window = { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) };
+    const { caDer, otherCaDer: otherDer } = caChainRoot(sim, now);
     const ca = testKey('ec-P-256-ca');
-    const inter = testKey('ec-P-256-int');
-    const other = testKey('ec-P-256-other');
-    const usage = { isCA: true, keyUsage: 32 | 1 };
-    const caDer = buildCert({ subjectCN: 'Test CA', key: ca, signer: ca, ...usage, ...window });
-    const otherDer = buildCert({ subjectCN: 'Other CA', key: other, signer: other, ...usage, ...window });
     const expiredDer = buildCert({
       subjectCN: 'Test CA',
       key: ca,
       signer: ca,
-      ...usage,
+      isCA: true,
+      keyUsage: 32 | 1,
       notBefore: new Date(now - 10 * DAY),
       notAfter: new Date(now - DAY),
     });
-    const intDer = buildCert({
-      subjectCN: 'Test Int',
-      issuerCN: 'Test CA',
-      key: inter,
-      signer: ca,
-      ...usage,
-      serial: 2n,
-      ...window,
-    });
-    const leafKey = generateKey('ecdsa');
-    const leafDer = buildCert({
-      subjectCN: GUN,
-      issuerCN: 'Test Int',
-      key: privateKeyObject(leafKey),
-      signer: inter,
-      keyUsage: 1 | 4,
-      serial: 3n,
-      ...window,
-    });
-    sim.rootKeys = [{ key: leafKey, cert: { type: 'ecdsa-x509', public: certificatePem([leafDer, intDer]) } }];
-    sim.signRoot([]);
     sim.addTarget('v1', 'pinned');
     sim.publish();
     const dir = tempDir('e2e-lp-ca-');

@@ -3,15 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPinChecker, TrustedSet } from '../../../src/client/index.js';
-import {
-  certificatePem,
-  generateKey,
-  privateKeyObject,
-  type RootCertificateBundle,
-  validateRootCertificate,
-} from '../../../src/crypto/index.js';
+import { certificatePem, type RootCertificateBundle, validateRootCertificate } from '../../../src/crypto/index.js';
 import { isNotaryError } from '../../../src/errors.js';
 import { parseRoot, tufKeyId } from '../../../src/metadata/index.js';
+import { caChainRoot } from '../../helpers/ca-chain-root.js';
 import { RepoSimulator } from '../../helpers/repo-simulator.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { buildCert, testKey } from '../crypto/cert-builder.js';
@@ -33,42 +28,8 @@ function codeOf(fn: () => unknown): string {
 /** A simulator whose root key is a leaf issued by an intermediate issued by a CA. */
 function caRepo(): { sim: RepoSimulator; caPem: Uint8Array; otherCaPem: Uint8Array } {
   const sim = new RepoSimulator({ gun: GUN });
-  const ca = testKey('ec-P-256-ca');
-  const inter = testKey('ec-P-256-int');
-  const other = testKey('ec-P-256-other');
-  const leafKey = generateKey('ecdsa');
-  const window = { notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 365 * DAY) };
-  const caDer = buildCert({ subjectCN: 'Test CA', key: ca, signer: ca, isCA: true, keyUsage: 32 | 1, ...window });
-  const otherDer = buildCert({
-    subjectCN: 'Other CA',
-    key: other,
-    signer: other,
-    isCA: true,
-    keyUsage: 32 | 1,
-    ...window,
-  });
-  const intDer = buildCert({
-    subjectCN: 'Test Int',
-    issuerCN: 'Test CA',
-    key: inter,
-    signer: ca,
-    isCA: true,
-    keyUsage: 32 | 1,
-    serial: 2n,
-    ...window,
-  });
-  const leafDer = buildCert({
-    subjectCN: GUN,
-    issuerCN: 'Test Int',
-    key: privateKeyObject(leafKey),
-    signer: inter,
-    keyUsage: 1 | 4,
-    serial: 3n,
-    ...window,
-  });
-  sim.rootKeys = [{ key: leafKey, cert: { type: 'ecdsa-x509', public: certificatePem([leafDer, intDer]) } }];
-  sim.signRoot([]);
-  return { sim, caPem: certificatePem([caDer]), otherCaPem: certificatePem([otherDer]) };
+  const { caDer, otherCaDer } = caChainRoot(sim, NOW.getTime());
+  return { sim, caPem: certificatePem([caDer]), otherCaPem: certificatePem([otherCaDer]) };
 }
 
 describe('trust pinning priority (trustpinning/trustpin.go)', () => {
