@@ -1,6 +1,6 @@
 // Publish against an in-memory server: init, staged changes, failures that must lose nothing, version conflicts.
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/encoding/utf8.js';
 import { notaryError } from '../../../src/errors.js';
@@ -9,6 +9,7 @@ import { parseRoot, parseSnapshot, parseTargets } from '../../../src/metadata/in
 import { changelistDir } from '../../../src/signer/changelist.js';
 import { init, publish, sign, stage, status } from '../../../src/signer/index.js';
 import { stageOps } from '../../../src/signer/stage.js';
+import { filesUnder } from '../../helpers/files-under.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { FakeServer } from './fake-server.js';
 
@@ -23,22 +24,7 @@ function setup(server = new FakeServer(), trustDir = tempDir('trust-')) {
 
 /** Every file under `dir` with its bytes, for before/after comparisons. */
 function snapshotDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
+  return Object.fromEntries(filesUnder(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
 }
 
 const serverTargets = (s: FakeServer, role = 'targets') => parseTargets(s.current.get(role) as Uint8Array, role).signed;
