@@ -9,7 +9,13 @@ import { main } from '../../src/cli/main.js';
 import { freePort } from '../helpers/free-port.js';
 import { type NotaryServer, PASSPHRASE_ENV, runNotary, startNotaryServer, tempDir } from '../helpers/notary.js';
 import { createPki, type TestPki } from '../helpers/pki.js';
-import { describeRegistry, type PushedManifest, type Registry, startRegistry } from '../helpers/registry.js';
+import {
+  describeRegistry,
+  type PushedManifest,
+  type Registry,
+  type RegistryOptions,
+  startRegistry,
+} from '../helpers/registry.js';
 import { cliTransportEnv, TRANSPORT_NAMES, useCliTransport } from '../helpers/transports.js';
 
 const BIN = resolve('bin/notary-ts.js');
@@ -210,73 +216,53 @@ describeRegistry('sign and verify by image reference (docker-registry + notary-s
   });
 });
 
+// The registry's two authentication schemes: [name, repository, registry options].
+const AUTH_KINDS: readonly (readonly [string, string, RegistryOptions])[] = [
+  ['htpasswd Basic auth', 'basic/app', { basic: { username: USER, password: PASS } }],
+  ['token auth', 'tok/app', { token: { credentials: { username: USER, password: PASS } } }],
+];
+
 // The auth and TLS paths to the registry, once per HTTP transport of the CLI (SPEC §9).
 for (const transport of TRANSPORT_NAMES) {
-  describeRegistry(`sign by image reference over ${transport} (docker-registry with htpasswd Basic auth)`, () => {
-    let server: NotaryServer;
-    let reg: Registry;
-    beforeAll(async () => {
-      useCliTransport(transport);
-      [server, reg] = await Promise.all([
-        startNotaryServer(),
-        startRegistry({ basic: { username: USER, password: PASS } }),
-      ]);
-    });
-    afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
+  for (const [kind, repo, options] of AUTH_KINDS) {
+    describeRegistry(`sign by image reference over ${transport} (docker-registry with ${kind})`, () => {
+      let server: NotaryServer;
+      let reg: Registry;
+      beforeAll(async () => {
+        useCliTransport(transport);
+        [server, reg] = await Promise.all([startNotaryServer(), startRegistry(options)]);
+      });
+      afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
 
-    it('sends the Basic credentials of docker config; verify --registry agrees; a wrong password exits 4', async () => {
-      const gun = `${reg.host}/basic/app`;
-      const pushed = await reg.pushImage('basic/app', 'v1', 'oci');
-      const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
-      const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
-      expect(s.status, s.stderr).toBe(0);
-      expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
-      const v = await run(['-s', server.url, '-d', tempDir('fresh-'), 'verify', '--registry', `${gun}:v1`], env);
-      expect(v.status, v.stderr).toBe(0);
-      expect(v.stdout).toBe(`${pushed.digest}\n`);
-      const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
-      const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
-      expect(w.status).toBe(4);
-      expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
-      const none = await run(
-        ['-s', server.url, '-d', tempDir('fresh-'), '--json', 'verify', '--registry', `${gun}:v1`],
-        {
-          DOCKER_CONFIG: tempDir('docker-config-'),
-        },
-      );
-      expect(none.status).toBe(4);
-      expect(JSON.parse(none.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+      it('sends the credentials of docker config; verify --registry agrees; wrong or missing ones exit 4 UNAUTHORIZED', async () => {
+        const gun = `${reg.host}/${repo}`;
+        const pushed = await reg.pushImage(repo, 'v1', 'oci');
+        const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
+        const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
+        expect(s.status, s.stderr).toBe(0);
+        expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
+        if (options.token !== undefined) {
+          // Through the Bearer token flow, with the pull scope of this repository.
+          expect(
+            reg.auth?.tokenRequests.some((t) => t.scopes.includes(`repository:${repo}:pull`) && t.account === USER),
+          ).toBe(true);
+        }
+        const v = await run(['-s', server.url, '-d', tempDir('fresh-'), 'verify', '--registry', `${gun}:v1`], env);
+        expect(v.status, v.stderr).toBe(0);
+        expect(v.stdout).toBe(`${pushed.digest}\n`);
+        const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
+        const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
+        expect(w.status).toBe(4);
+        expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+        const none = await run(
+          ['-s', server.url, '-d', tempDir('fresh-'), '--json', 'verify', '--registry', `${gun}:v1`],
+          { DOCKER_CONFIG: tempDir('docker-config-') },
+        );
+        expect(none.status).toBe(4);
+        expect(JSON.parse(none.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
+      });
     });
-  });
-
-  describeRegistry(`sign by image reference over ${transport} (docker-registry with token auth)`, () => {
-    let server: NotaryServer;
-    let reg: Registry;
-    beforeAll(async () => {
-      useCliTransport(transport);
-      [server, reg] = await Promise.all([
-        startNotaryServer(),
-        startRegistry({ token: { credentials: { username: USER, password: PASS } } }),
-      ]);
-    });
-    afterAll(async () => Promise.all([server?.stop(), reg?.stop()]));
-
-    it('resolves through the Bearer token flow; a wrong password exits 4 UNAUTHORIZED', async () => {
-      const gun = `${reg.host}/tok/app`;
-      const pushed = await reg.pushImage('tok/app', 'v1', 'oci');
-      const env = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, PASS) };
-      const s = await run(['-s', server.url, '-d', tempDir('trust-'), 'sign', `${gun}:v1`], env);
-      expect(s.status, s.stderr).toBe(0);
-      expect(await goLookup(server, gun, 'v1')).toBe(`v1 ${pushed.digest} ${pushed.size}`);
-      expect(
-        reg.auth?.tokenRequests.some((t) => t.scopes.includes('repository:tok/app:pull') && t.account === USER),
-      ).toBe(true);
-      const wrong = { ...PASSPHRASE_ENV, ...dockerConfig(reg.host, USER, 'bad') };
-      const w = await run(['-s', server.url, '-d', tempDir('trust-'), '--json', 'sign', `${gun}:v1`], wrong);
-      expect(w.status).toBe(4);
-      expect(JSON.parse(w.stderr)).toMatchObject({ code: 'UNAUTHORIZED' });
-    });
-  });
+  }
 
   describeRegistry(`sign by image reference over ${transport} (docker-registry on HTTPS)`, () => {
     let server: NotaryServer;
