@@ -242,11 +242,10 @@ function canCreateDir(dir) {
   }
 }
 
-/** Writes one cache file atomically; false if it could not be written. */
+/** Writes one cache file atomically into its (existing) directory; false if it could not be written. */
 function writeCache(cacheFile, build, suffix, data) {
   const tmp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, cacheFile);
   } catch {
