@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDelayProxy } from './lib/delay-proxy.mjs';
 import { findGnuTime, killActive, rmrf, runOk, runTimed, startNotaryServer } from './lib/proc.mjs';
@@ -88,6 +88,10 @@ for (const k of ['NODE_OPTIONS', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'htt
 }
 for (const role of ['ROOT', 'TARGETS', 'SNAPSHOT', 'DELEGATION']) childEnv[`NOTARY_${role}_PASSPHRASE`] = PASSPHRASE;
 mkdirSync(childEnv.HOME, { recursive: true });
+// notary-ts is run as the installed command is: bin/notary-ts.js executed (`#!/bin/sh`, which starts `node` from
+// PATH); the node running the bench comes first on PATH so that both sides use the same binary.
+childEnv.PATH = `${dirname(NODE)}${delimiter}${childEnv.PATH ?? ''}`;
+const extraCa = !!childEnv.NODE_EXTRA_CA_CERTS;
 
 const failures = [];
 const notes = [];
@@ -99,7 +103,9 @@ function timed(cmd, args) {
   return runOk(cmd, args, { env: childEnv, timeBin, rssFile: join(TMP, `rss-${rssSeq++}`) });
 }
 const go = (dir, ...args) => ['notary', ['-d', dir, '-s', server.url, ...args]];
-const ours = (dir, ...args) => [NODE, [CLI, '-s', server.url, '-d', dir, ...args]];
+const ours = (dir, ...args) => [CLI, ['-s', server.url, '-d', dir, ...args]];
+/** The same run through `node bin/notary-ts.js` (no shell line: Node itself then parses any NODE_EXTRA_CA_CERTS). */
+const oursViaNode = (dir, ...args) => [NODE, [CLI, '-s', server.url, '-d', dir, ...args]];
 
 function expectDigest(what, output, want) {
   const got = digestIn(output);
@@ -137,7 +143,13 @@ async function baseline(has) {
     ['node -e 0', NODE, ['-e', '0']],
     ['notary version', 'notary', ['version']],
   ];
-  if (has.has('version')) cases.push(['node bin/notary-ts.js version', NODE, [CLI, 'version']]);
+  // Node parses a NODE_EXTRA_CA_CERTS file into its root store at every start, before any script runs.
+  if (extraCa)
+    cases.push(['env -u NODE_EXTRA_CA_CERTS node -e 0', 'env', ['-u', 'NODE_EXTRA_CA_CERTS', NODE, '-e', '0']]);
+  if (has.has('version')) {
+    cases.push(['notary-ts version', CLI, ['version']]);
+    cases.push(['node bin/notary-ts.js version', NODE, [CLI, 'version']]);
+  }
   const samples = cases.map(() => []);
   for (let i = 0; i < opts.baselineRuns; i++) {
     for (const [k, [, cmd, args]] of cases.entries()) samples[k].push(await timed(cmd, args));
@@ -188,7 +200,7 @@ async function verifyBench(has, nodeMs, results) {
       goWarm: join(TMP, 'warm', `go-${n}`),
       tsWarm: join(TMP, 'warm', `ts-${n}`),
     };
-    const s = { goCold: [], goWarm: [], tsCold: [], tsWarm: [], node: [] };
+    const s = { goCold: [], goWarm: [], tsCold: [], tsWarm: [], node: [], tsColdNode: [] };
     let oursBroken = !haveOurs;
     // Warm-up runs fill the warm caches (and the OS page cache for both binaries).
     expectDigest(`Go lookup ${n} (warm-up)`, (await timed(...go(dirs.goWarm, ...lookupArgs))).stdout, t.hex);
@@ -218,7 +230,14 @@ async function verifyBench(has, nodeMs, results) {
         s.tsCold.push(r3);
         rmrf(tsCold);
         // The 1-target goal is a ratio to `node -e 0`: time it right after each cold run, so load falls on both.
-        if (n === 1) s.node.push(await timed(NODE, ['-e', '0']));
+        if (n === 1) {
+          s.node.push(await timed(NODE, ['-e', '0']));
+          const viaNode = join(TMP, 'cold', `ts-node-${n}-${i}`);
+          const r5 = await timed(...oursViaNode(viaNode, ...verifyArgs));
+          expectDigest(`ours (node bin/notary-ts.js) verify ${n} cold`, r5.stdout, t.hex);
+          s.tsColdNode.push(r5);
+          rmrf(viaNode);
+        }
         const r4 = await timed(...ours(dirs.tsWarm, ...verifyArgs));
         expectDigest(`ours verify ${n} warm`, r4.stdout, t.hex);
         s.tsWarm.push(r4);
@@ -243,6 +262,15 @@ async function verifyBench(has, nodeMs, results) {
       notes.push(
         `verify ${n} cold / \`node -e 0\` timed right after it, pair by pair: median ${pair.toFixed(2)}× ` +
           `(node -e 0 median ${fmtMs(summarize(s.node).medianMs)} ms in that loop, ${s.node.length} pairs)`,
+      );
+      const viaNode = summarize(s.tsColdNode).medianMs;
+      const viaPair = median(s.tsColdNode.map((x, i) => x.ms / (s.node[i]?.ms ?? Number.NaN)));
+      notes.push(
+        `verify ${n} cold run as \`node bin/notary-ts.js\` instead of the command: median ${fmtMs(viaNode)} ms, ` +
+          `${viaPair.toFixed(2)}× \`node -e 0\` pair by pair` +
+          (extraCa
+            ? ' (NODE_EXTRA_CA_CERTS is set here: run that way, Node parses it at start; the command moves it aside)'
+            : ''),
       );
     }
     for (const mode of ['cold', 'warm']) {
@@ -275,7 +303,7 @@ async function latencyBench(has, results) {
   const proxy = await startDelayProxy(server.port, opts.latencyMs);
   const via = proxy.url;
   const goCmd = (dir) => ['notary', ['-d', dir, '-s', via, 'lookup', gun, t.tag]];
-  const oursCmd = (dir) => [NODE, [CLI, '-s', via, '-d', dir, 'verify', `${gun}:${t.tag}`]];
+  const oursCmd = (dir) => [CLI, ['-s', via, '-d', dir, 'verify', `${gun}:${t.tag}`]];
   const runs = opts.verifyRuns(n);
   log(`verify ${n} over a ${opts.latencyMs} ms/request link: ${runs} runs × cold/warm × Go/ours`);
   const s = { goCold: [], goWarm: [], tsCold: [], tsWarm: [] };

@@ -14,7 +14,7 @@ import {
 } from '../remote/index.js';
 import type { ClientConfig, TrustPinning } from './config.js';
 import { type FirstUse, mergePinning, type PinningOptions } from './pinning.js';
-import { discoverTls } from './tls-discovery.js';
+import { discoverTls, proxyRoots } from './tls-discovery.js';
 
 /**
  * How to reach a notary server: the same option names on the verify side (`openRepository`) and on the sign side
@@ -154,6 +154,13 @@ export function resolveConnection(gun: string, o: ConnectionOptions = {}): Conne
         })
       : { transport: {}, caSources: [] as string[], clientCertSource: undefined };
   const proxy = proxyFromEnv(env);
+  if (
+    proxy &&
+    o.dispatcher === undefined &&
+    [proxy.httpsProxy, proxy.httpProxy].some((u) => u?.toLowerCase().startsWith('https:'))
+  ) {
+    proxy.ca = proxyRoots({ env });
+  }
   const transport: TransportOptions = { tls: tls.transport, ...(proxy ? { proxy } : {}) };
   const credentials = o.credentials ?? defaultCredentials({ ...env }, home);
   const trustPinning = o.trustPinning ?? mergePinning(o.config?.trustPinning, env, o.pinning);

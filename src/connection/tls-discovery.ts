@@ -92,7 +92,7 @@ function certsInDir(dir: string): string[] {
 
 /** The default roots: SSL_CERT_FILE/SSL_CERT_DIR when set (they ARE the system store for Go), else the system bundle. */
 function defaultRoots(
-  input: TlsDiscoveryInput,
+  input: Pick<TlsDiscoveryInput, 'env' | 'systemCaFiles'>,
   sources: string[],
   scanDirs = true,
   read: PemReader = readPem,
@@ -130,6 +130,16 @@ function defaultRoots(
     sources.push(`NODE_EXTRA_CA_CERTS ${extra}`);
   }
   return pems;
+}
+
+/**
+ * The CAs an `https:` proxy's own certificate is checked against: the default roots (4.–6. below, NODE_EXTRA_CA_CERTS
+ * included), as Go checks a proxy against its system pool. Never Node's own store: the CLI launcher keeps
+ * NODE_EXTRA_CA_CERTS out of it (bin/notary-ts.js).
+ * @throws NotaryError INVALID_CONFIG when a named file is unreadable or not PEM
+ */
+export function proxyRoots(input: Pick<TlsDiscoveryInput, 'env' | 'systemCaFiles'>): string {
+  return defaultRoots(input, []).join('\n');
 }
 
 /**

@@ -36,8 +36,11 @@ export interface TransportOptions {
     /** Accept any certificate of `ca` as an anchor, an intermediate too (as Go's x509 does). */
     allowPartialTrustChain?: boolean;
   };
-  /** Proxy URLs by target scheme and the NO_PROXY list (as the HTTPS_PROXY/HTTP_PROXY/NO_PROXY variables). */
-  proxy?: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
+  /**
+   * Proxy URLs by target scheme and the NO_PROXY list (as the HTTPS_PROXY/HTTP_PROXY/NO_PROXY variables); `ca`: PEM
+   * CAs for an `https:` proxy's own certificate (omitted: Node's default roots).
+   */
+  proxy?: { httpsProxy?: string; httpProxy?: string; noProxy?: string; ca?: string };
 }
 
 type AgentClass = typeof Agent;
@@ -178,7 +181,10 @@ export function createDispatcher(connectTimeoutMs: number, options: TransportOpt
     return new EnvProxy({
       connect,
       requestTls: connect,
-      proxyTls: { timeout: connectTimeoutMs },
+      proxyTls: {
+        timeout: connectTimeoutMs,
+        ...(proxy.ca !== undefined ? { ca: proxy.ca, allowPartialTrustChain: true } : {}),
+      },
       httpProxy: proxy.httpProxy ?? '',
       httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
       noProxy,

@@ -32,6 +32,14 @@ export function runBin(args: readonly string[], opts: BinOptions = {}): Promise<
   return runArgv(process.execPath, [BIN, ...args], opts);
 }
 
+/**
+ * `bin/notary-ts.js ...args` executed as a command, as an installed `notary-ts` is: through its `#!/bin/sh` line,
+ * which starts node on the same file (with `node` from PATH).
+ */
+export function runBinCommand(args: readonly string[], opts: BinOptions = {}): Promise<BinResult> {
+  return runArgv(BIN, args, opts);
+}
+
 /** A shell command line (for `<(…)` process substitution and FIFOs); `"$NODE" "$NOTARY_TS"` runs the CLI. */
 export function runBash(script: string, opts: BinOptions = {}): Promise<BinResult> {
   return runArgv('bash', ['-c', script], {

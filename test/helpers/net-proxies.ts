@@ -1,7 +1,13 @@
 // Small loopback servers for connection tests: an mTLS front that demands a client certificate and forwards to an
 // upstream HTTPS server, and an HTTP proxy (CONNECT tunnels and plain forwarding) that counts what went through it.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -93,14 +99,17 @@ export interface CountingProxy {
 }
 
 /**
- * An HTTP proxy on 127.0.0.1: CONNECT tunnels and absolute-URL forwarding. `hosts` maps names to addresses, so
+ * An HTTP (or, with `tls`, HTTPS) proxy on 127.0.0.1: CONNECT tunnels and absolute-URL forwarding. `hosts` maps names to addresses, so
  * a test can use a name (`notary.test`) that only the proxy can resolve: a request that bypasses the proxy fails.
  */
-export async function startCountingProxy(hosts: Record<string, string> = {}): Promise<CountingProxy> {
+export async function startCountingProxy(
+  hosts: Record<string, string> = {},
+  tls?: { cert: string; key: string },
+): Promise<CountingProxy> {
   const seen: string[] = [];
   const sockets = new Set<Socket>();
   const mapHost = (h: string) => hosts[h] ?? h;
-  const server = createHttpServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     seen.push(req.url ?? '');
     let target: URL;
     try {
@@ -129,7 +138,11 @@ export async function startCountingProxy(hosts: Record<string, string> = {}): Pr
       res.end();
     });
     req.pipe(up);
-  });
+  };
+  // With `tls` (PEM file paths), an https:// proxy: the client checks the proxy's own certificate.
+  const server = tls
+    ? (createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handle) as unknown as Server)
+    : createHttpServer(handle);
   server.on('connect', (req, client: Socket, head: Buffer) => {
     seen.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(/:(?=\d+$)/);
@@ -149,5 +162,5 @@ export async function startCountingProxy(hosts: Record<string, string> = {}): Pr
     s.on('close', () => sockets.delete(s));
   });
   const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, seen, stop: closer(server, sockets) };
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen, stop: closer(server, sockets) };
 }

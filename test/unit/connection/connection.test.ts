@@ -133,6 +133,20 @@ describe('proxy from the environment', () => {
     });
     expect(c({ http_proxy: 'http://q:2' })).toEqual({ httpProxy: 'http://q:2' });
   });
+
+  it('an https:// proxy gets the default roots (NODE_EXTRA_CA_CERTS included) for its own certificate; http:// none', () => {
+    const f = files();
+    const c = (env: Record<string, string>) =>
+      resolveConnection(GUN, { server: 'http://127.0.0.1:1', env: { HOME: '/h', ...env } }).transport.proxy;
+    const env = { SSL_CERT_FILE: f['sslfile'] as string, NODE_EXTRA_CA_CERTS: f['extra'] as string };
+    expect(c({ ...env, HTTPS_PROXY: 'HTTPS://p:1' })?.ca).toBe(`${PEM('sslfile')}\n${PEM('extra')}`);
+    expect(c({ ...env, HTTP_PROXY: 'https://p:1' })?.ca).toBe(`${PEM('sslfile')}\n${PEM('extra')}`);
+    expect(c({ ...env, HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:2' })).not.toHaveProperty('ca');
+    // Read at once, like every other TLS file: an unreadable one fails before anything is sent.
+    const missing = join(f['dir'] as string, 'none.pem');
+    expect(thrownCode(() => c({ HTTPS_PROXY: 'https://p:1', NODE_EXTRA_CA_CERTS: missing }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => c({ HTTPS_PROXY: 'http://p:1', NODE_EXTRA_CA_CERTS: missing }))).toBe('INVALID_CONFIG');
+  });
 });
 
 describe('pinning merge', () => {
