@@ -15,7 +15,7 @@ export {
   type JsonValue,
   newJsonObject,
 } from './json-value.js';
-export { compareUtf8, sortedKeys } from './key-order.js';
+export { compareUtf8, sortedKeys, sortKeysInPlace } from './key-order.js';
 export { compareUtf8Range, type LazyMatcher, LazyObject, type SpanParser } from './lazy-object.js';
 export {
   type CanonicalMemberOptions,

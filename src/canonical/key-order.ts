@@ -29,6 +29,8 @@ export function sortedKeys(o: object): string[] {
   return sortKeysInPlace(Object.keys(o));
 }
 
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 /** Sorts distinct strings (object keys) in UTF-8 byte order, in place; returns the array. */
 export function sortKeysInPlace(keys: string[]): string[] {
   const n = keys.length;
@@ -49,6 +51,9 @@ export function sortKeysInPlace(keys: string[]): string[] {
   // The native UTF-16 sort is several times faster than a comparator and agrees with UTF-8 order unless an astral
   // character meets U+E000–U+FFFF; a linear check of neighbours (enough, as the order is total) catches that case.
   keys.sort();
+  // Without a unit at or above U+D800 in any key the two orders are one: a single native scan instead of n
+  // comparisons in JavaScript (~1 ms for 1000 keys on a cold CLI run).
+  if (!HIGH_UNIT.test(keys.join(''))) return keys;
   for (let i = 1; i < n; i++) {
     if (compareUtf8(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(compareUtf8);
   }

@@ -1,6 +1,5 @@
 // Options every command shares: trust dir, server, config, timeout, TLS CA, passphrase sources, clock.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { notaryError } from '../errors.js';
 import {
   type ClientConfig,
@@ -133,7 +132,8 @@ export function secretsDir(env: Record<string, string | undefined>): string | un
 /** A file named on the command line. @throws NotaryError INVALID_ARGUMENT when it cannot be read */
 export async function readInputFile(file: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    // Synchronous: node:fs/promises costs a CLI run ~1.4 ms to load, and nothing else runs meanwhile.
+    return readFileSync(file);
   } catch (cause) {
     throw notaryError('INVALID_ARGUMENT', `cannot read ${file}`, { cause, details: { file } });
   }

@@ -17,6 +17,13 @@ export function cliPassphrases(opts: CommonOptions, io: CliIo): PassphraseSource
   const dir = secretsDir(opts.env);
   if (dir) sources.push(secretsDirPassphrases(dir));
   // Only prompt when a person is there: in CI (no TTY) a missing passphrase is PASSPHRASE_REQUIRED, not a hang.
-  if (io.stdin.isTTY) sources.push(ttyPassphrases());
+  // Whether there is one is asked only when no source above answered: making process.stdin costs a run ~1 ms.
+  let tty: PassphraseSource | null | undefined;
+  sources.push({
+    get(request) {
+      tty ??= io.stdin.isTTY ? ttyPassphrases() : null;
+      return tty === null ? Promise.resolve(undefined) : tty.get(request);
+    },
+  });
   return chainPassphrases(...sources);
 }

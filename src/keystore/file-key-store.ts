@@ -1,5 +1,5 @@
 // The private key store under <trustDir>/private/: Notary's GenericKeyStore over a file store, compatible on disk.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrivateKey, PrivateKeyAlgorithm } from '../crypto/types.js';
 import { isNotaryError, type NotaryErrorCode, notaryError } from '../errors.js';
@@ -183,7 +183,7 @@ export class FileKeyStore {
   async has(keyId: string): Promise<boolean> {
     checkKeyId(keyId);
     try {
-      await fsp.lstat(this.pathOf(keyId));
+      lstatSync(this.pathOf(keyId));
       return true;
     } catch {
       return false;

@@ -1,5 +1,5 @@
 // Migration of notary 0.1-0.3 key directories (root_keys/, tuf_keys/) to the flat 0.4+ layout (migrateTo0Dot4).
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isNotaryError, notaryError } from '../errors.js';
 import { decodeFirstPemBlock, encodePemBlock, pemHeaders } from './pem.js';
@@ -23,7 +23,8 @@ export interface MigrationReport {
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await fsp.lstat(path);
+    // Synchronous: every key store open asks (see ensurePrivateDir).
+    lstatSync(path);
     return true;
   } catch (e) {
     if (isSystemError(e) && e.code === 'ENOENT') return false;

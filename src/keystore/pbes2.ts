@@ -1,5 +1,5 @@
 // EncryptedPrivateKeyInfo with PBES2 / PBKDF2-HMAC-SHA1 / AES-256-CBC, as Notary writes and reads it.
-import { createCipheriv, createDecipheriv, pbkdf2, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import {
   decodeDer,
@@ -33,9 +33,18 @@ export interface Pbes2Options {
   iv?: Uint8Array;
 }
 
+/**
+ * Up to this many iterations the key is derived synchronously (Notary's 2048 take ~0.5 ms): the thread pool that
+ * the asynchronous call starts (four threads) costs a CLI run about as much, and the caller would wait anyway.
+ * Larger counts (other tools' files, up to the cap below) go to the pool, not to the caller's event loop.
+ */
+export const SYNC_PBKDF2_ITERATIONS = 10_000;
+
 async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<Buffer> {
   // Always HMAC-SHA1: Notary ignores the PRF field on read and writes none (which means SHA1).
-  return pbkdf2Async(Buffer.from(passphrase, 'utf8'), salt, iterations, 32, 'sha1');
+  const secret = Buffer.from(passphrase, 'utf8');
+  if (iterations <= SYNC_PBKDF2_ITERATIONS) return pbkdf2Sync(secret, salt, iterations, 32, 'sha1');
+  return pbkdf2Async(secret, salt, iterations, 32, 'sha1');
 }
 
 /**

@@ -1,5 +1,5 @@
 // Editing a targets file: add/remove targets and delegations, delegation keys and paths (`tuf.Repo` semantics).
-import { type JsonObject, newJsonObject } from '../canonical/index.js';
+import { type JsonObject, newJsonObject, sortKeysInPlace as sortedNames } from '../canonical/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { isDelegationName, parentRole } from '../grammar/role-name.js';
 import { type DelegationRole, delegationsToJson } from './delegations.js';
@@ -68,15 +68,16 @@ export class TargetsEditor extends EditorBase<Targets> {
   private targetMap(): JsonObject {
     const from = this.json.targets as JsonObject;
     if (this.changes.size === 0) return from;
-    const out = newJsonObject();
+    // Names go in in canonical (UTF-8) order, so the encoder can hand the whole map to JSON.stringify (SPEC §9
+    // "Start-up, fifth pass"); it would sort them otherwise.
     const names = Object.keys(from);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
+    for (const [name, entry] of this.changes) if (entry !== null && !Object.hasOwn(from, name)) names.push(name);
+    const out = newJsonObject();
+    for (const name of sortedNames(names)) {
       const entry = this.changes.get(name);
       if (entry === undefined) out[name] = from[name] as JsonObject;
       else if (entry !== null) out[name] = entry;
     }
-    for (const [name, entry] of this.changes) if (entry !== null && !Object.hasOwn(from, name)) out[name] = entry;
     return out;
   }
 

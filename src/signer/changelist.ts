@@ -1,8 +1,8 @@
 // Notary's file changelist: `<trustDir>/tuf/<gun>/changelist/<%020d UnixNano>_<uuid>.change`, applied in name order.
 
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepStaleTemps } from '../client/stale-temp.js';
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
@@ -93,7 +93,8 @@ export class FileChangelist {
   async scan(): Promise<ScannedChange[]> {
     let names: string[];
     try {
-      const entries = await readdir(this.dir, { withFileTypes: true });
+      // Synchronous, like the reads below: a publish that stages nothing then never loads node:fs/promises.
+      const entries = readdirSync(this.dir, { withFileTypes: true });
       names = entries.filter((e) => isChangeName(e.name)).map((e) => e.name);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -169,7 +170,7 @@ export class FileChangelist {
     for (const f of files) {
       if (!isChangeName(f) || f.includes('/')) throw new TypeError(`not a change file name: ${f}`);
       try {
-        await unlink(join(this.dir, f));
+        unlinkSync(join(this.dir, f));
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'ENOENT')
           ioError('cannot remove change', join(this.dir, f), cause);

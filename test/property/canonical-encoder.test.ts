@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   canonicalBytes,
   canonicalString,
@@ -10,6 +10,7 @@ import {
   wireString,
 } from '../../src/canonical/index.js';
 import { isNotaryError } from '../../src/errors.js';
+import { thrownCode } from '../helpers/error-code.js';
 import { toJsonObject } from '../helpers/json-object.js';
 
 // The fast encoder (hand-written UTF-8, insertion sort for small objects, wire form derived from the canonical
@@ -105,6 +106,15 @@ function refWireQuote(s: string): string {
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
+/** A copy whose objects get their keys inserted in UTF-8 order. */
+function inOrder(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(inOrder);
+  if (v === null || typeof v !== 'object') return v;
+  const o: Record<string, JsonValue> = {};
+  for (const k of Object.keys(v).sort(byUtf8)) o[k] = inOrder((v as JsonObject)[k] as JsonValue);
+  return o;
+}
+
 describe('fast canonical encoder = reference encoder', () => {
   it('canonical bytes and text', () => {
     fc.assert(
@@ -129,6 +139,64 @@ describe('fast canonical encoder = reference encoder', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('values whose objects already hold their keys in order (the native JSON.stringify path) encode the same', () => {
+    // Copies with every object's keys inserted in UTF-8 order, as metadata built by this project is: most of them
+    // take the native path (counted through JSON.stringify); integer-like keys, controls, surrogates, unsafe
+    // numbers and undefined members must still come out as the reference says, or fail as it does.
+    const stringify = vi.spyOn(JSON, 'stringify');
+    let containers = 0;
+    let nativeRuns = 0;
+    try {
+      fc.assert(
+        fc.property(json, (v) => {
+          const ordered = inOrder(v);
+          const before = stringify.mock.calls.length;
+          const expected = refEncode(ordered, refCanonicalQuote);
+          expect(canonicalString(ordered)).toBe(expected);
+          if (ordered !== null && typeof ordered === 'object') {
+            containers++;
+            if (stringify.mock.calls.length > before) nativeRuns++;
+          }
+          expect(wireBytes(ordered)).toEqual(utf8(refEncode(ordered, refWireQuote)));
+          expect(wireFromCanonical(canonicalBytes(ordered))).toEqual(utf8(refEncode(ordered, refWireQuote)));
+        }),
+        { numRuns: 500 },
+      );
+      // Objects and arrays are what goes native (whole, or child by child): most of them must have.
+      expect(nativeRuns).toBeGreaterThan(containers * 0.5);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  it('the native path keeps every refusal (unsafe numbers, undefined in arrays, functions) and every other object as before', () => {
+    const refused: unknown[] = [
+      { a: 1.5 },
+      { a: [1, undefined] },
+      { a: Number.NaN },
+      { a: 2 ** 53 },
+      { a: { toJSON: () => 'x' } },
+      { a: 1n },
+    ];
+    for (const [i, v] of refused.entries()) {
+      expect(
+        thrownCode(() => canonicalBytes(v as JsonValue)),
+        `#${i}`,
+      ).toBe('NON_CANONICAL');
+    }
+    // Other objects are encoded by their own enumerable keys, as always (JSON.stringify would call Date's toJSON).
+    expect(canonicalString({ a: new Date(0) } as unknown as JsonValue)).toBe('{"a":{}}');
+    // Undefined object members are left out, as before; a poisoned prototype cannot reach the output.
+    expect(canonicalString({ a: 1, b: undefined } as unknown as JsonValue)).toBe('{"a":1}');
+    const proto = Object.prototype as { toJSON?: () => string };
+    proto.toJSON = () => 'poisoned';
+    try {
+      expect(canonicalString({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
+    } finally {
+      delete proto.toJSON;
+    }
   });
 
   it('objects of many keys mixing astral and U+E000–U+FFFF keys sort by UTF-8 bytes', () => {

@@ -20,6 +20,7 @@ import {
   MAX_PBKDF2_ITERATIONS,
   parseDecrypted,
   parseEncryptedPrivateKeyInfo,
+  SYNC_PBKDF2_ITERATIONS,
 } from '../../../src/keystore/pbes2.js';
 import { encodeNotaryPrivateKeyInfo, parsePrivateKeyInfo } from '../../../src/keystore/pkcs8.js';
 import { ecdsaKey, expectCode, expectRejectCode } from './helpers.js';
@@ -106,6 +107,11 @@ describe('decryptPrivateKeyInfo (ParsePKCS8ToTufKey)', () => {
     const plain = encodeNotaryPrivateKeyInfo(ecdsaKey());
     const key = pbkdf2(sha1, 'pw', salt, { c: 3000, dkLen: 32 });
     expect(await decryptPrivateKeyInfo(build({ plain, key, iterations: 3000 }), 'pw')).toEqual(plain);
+    // Both sides of the synchronous limit derive the same key (the pool above it, the caller's thread below).
+    for (const iterations of [SYNC_PBKDF2_ITERATIONS, SYNC_PBKDF2_ITERATIONS + 1]) {
+      const k = pbkdf2(sha1, 'pw', salt, { c: iterations, dkLen: 32 });
+      expect(await decryptPrivateKeyInfo(build({ plain, key: k, iterations }), 'pw'), `${iterations}`).toEqual(plain);
+    }
   });
 
   it('ignores keyLength and the PRF and always uses HMAC-SHA1, as Notary', async () => {

@@ -67,7 +67,10 @@ describe('targets editor', () => {
     expect(src.getTarget('v1')).toBeDefined();
     const replaced = fileMetaFromBytes(utf8('other'));
     const t = ed.setTarget('a&b<c>', replaced).setTarget('v1', meta).build();
-    expect(t.targetNames()).toEqual(src.targetNames().concat('new'));
+    // A rebuilt map holds its names in canonical (UTF-8) order, as a parsed file does.
+    expect(src.targetNames()).toEqual(['v1', 'a&b<c>']);
+    expect(t.targetNames()).toEqual(['a&b<c>', 'new', 'v1']);
+    expect(Object.keys(t.json.targets as object)).toEqual(['a&b<c>', 'new', 'v1']);
     expect(t.getTarget('a&b<c>')?.hashes).toEqual(replaced.hashes);
     expect(src.getTarget('a&b<c>')?.hashes).not.toEqual(replaced.hashes);
   });
