@@ -50,14 +50,14 @@ size=$(stat -c %s "$work/manifest.json")
 
 echo
 echo "\$ notary-ts sign $gun:v1 --digest $digest --size $size"
-node bin/notary-ts.js -s "$server" -d "$trust" sign "$gun:v1" --digest "$digest" --size "$size"
+bin/notary-ts.js -s "$server" -d "$trust" sign "$gun:v1" --digest "$digest" --size "$size"
 echo
 echo "\$ notary-ts verify $gun:v1"
-got=$(node bin/notary-ts.js -s "$server" -d "$trust" verify "$gun:v1")
+got=$(bin/notary-ts.js -s "$server" -d "$trust" verify "$gun:v1")
 echo "$got"
 echo
 echo "\$ notary-ts verify --json $gun:v1   (fresh trust dir)"
-node bin/notary-ts.js -s "$server" -d "$work/fresh" verify --json "$gun:v1"
+bin/notary-ts.js -s "$server" -d "$work/fresh" verify --json "$gun:v1"
 echo
 echo "\$ notary lookup $gun v1   (the Go notary CLI, its own trust dir)"
 go_out=$(notary -d "$work/go-trust" -s "$server" lookup "$gun" v1)

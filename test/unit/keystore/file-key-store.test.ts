@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -179,6 +180,10 @@ describe('FileKeyStore: list, files and errors', () => {
     );
     for (const id of ['f', 'e', 'd', 'c', 'b']) await expectRejectCode(ks.get(id.repeat(64)), 'BAD_KEY_FILE');
     await expectRejectCode(ks.get('a'.repeat(64)), 'KEY_NOT_FOUND');
+    // Not regular files: a directory, and a FIFO (opened without blocking, so no writer is waited for).
+    mkdirSync(join(priv, `${'9'.repeat(64)}.key`));
+    execFileSync('mkfifo', [join(priv, `${'8'.repeat(64)}.key`)]);
+    for (const id of ['9', '8']) await expectRejectCode(ks.get(id.repeat(64)), 'BAD_KEY_FILE');
     await expectRejectCode(ks.get('../../etc/passwd'), 'INVALID_ARGUMENT');
     await expectRejectCode(ks.get('A'.repeat(64)), 'INVALID_ARGUMENT');
   });
