@@ -1,6 +1,7 @@
 // DER SubjectPublicKeyInfo: parse and classify with node:crypto, wrap raw Ed25519 keys, export as Go does.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { concatBytes } from '../encoding/bytes.js';
+import { children, decodeDerTree } from '../encoding/der.js';
 import { notaryError } from '../errors.js';
 
 /** Curves accepted for ECDSA keys. Go also parses P-224; we do not (weaker than every key Notary makes). */
@@ -26,17 +27,29 @@ export function ed25519Spki(raw: Uint8Array): Uint8Array {
 
 /**
  * Parses a DER SPKI with node:crypto and classifies it.
- * @throws NotaryError UNSUPPORTED_KEY when the key is malformed, of another algorithm or on another curve, or an
- *   ECDSA point is not in uncompressed form (Go parses no other)
+ * @throws NotaryError UNSUPPORTED_KEY when the key is malformed (including DER that is not minimal, e.g. a length
+ *   `81 05`), of another algorithm or on another curve, or an ECDSA point is not in uncompressed form (Go parses
+ *   no other)
  */
 export function resolveSpki(spki: Uint8Array): ResolvedKey {
   let keyObject: KeyObject;
+  let keyBits: Uint8Array | undefined;
   try {
+    // OpenSSL reads non-minimal DER lengths; Go (ParsePKIXPublicKey) does not: every header is checked first.
+    keyBits = children(decodeDerTree(spki))[1]?.value;
     keyObject = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch (cause) {
     throw notaryError('UNSUPPORTED_KEY', 'public key is not a valid subjectPublicKeyInfo', { cause });
   }
   const resolved = classify(keyObject);
+  if (resolved.kind === 'rsa') {
+    // The RSAPublicKey inside the BIT STRING (after its unused-bits byte), which Go parses as DER too.
+    try {
+      decodeDerTree(keyBits?.subarray(1) ?? new Uint8Array());
+    } catch (cause) {
+      throw notaryError('UNSUPPORTED_KEY', 'rsa public key is not valid DER', { cause });
+    }
+  }
   // Go's x509 reads only uncompressed points (elliptic.Unmarshal); OpenSSL also takes compressed and hybrid ones.
   // The point ends the SPKI: 0x04 ‖ X ‖ Y, each coordinate ⌈bits/8⌉ bytes.
   if (resolved.kind === 'ecdsa' && spki[spki.length - 2 * Math.ceil(resolved.bits / 8) - 1] !== 0x04) {

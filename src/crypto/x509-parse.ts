@@ -1,7 +1,7 @@
 // DER parsing of X.509 certificates (RFC 5280 §4.1) into the fields Notary's root checks use.
 import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bytesEqual } from '../encoding/bytes.js';
-import { children, type Der, decodeDer, expectSeq, expectTag, oidToString, TAG } from '../encoding/der.js';
+import { children, type Der, decodeDerTree, expectSeq, expectTag, oidToString, TAG } from '../encoding/der.js';
 import { isNotaryError, notaryError } from '../errors.js';
 import { type EcCurve, type ResolvedKey, resolveSpki } from './spki.js';
 import { bad, commonNameOf, goInteger, parseExtensions, parseTime } from './x509-fields.js';
@@ -84,8 +84,8 @@ const SIG_ALGS: Record<string, SigAlg> = {
 
 /**
  * Parses one DER certificate.
- * @throws NotaryError BAD_CERTIFICATE on malformed DER, mismatched signature algorithms, bad times or an
- *   unsupported public key (only ECDSA P-256/384/521, RSA and Ed25519 keys are accepted)
+ * @throws NotaryError BAD_CERTIFICATE on malformed DER (non-minimal lengths included), mismatched signature
+ *   algorithms, bad times or an unsupported public key (only ECDSA P-256/384/521, RSA and Ed25519 keys are accepted)
  */
 export function parseCertificate(der: Uint8Array): Certificate {
   // Content-keyed and bounded, like resolvePublicKey's cache: a root's certificate is parsed to validate it and again
@@ -113,7 +113,8 @@ const PARSED_LIMIT = 256;
 const parsed = new Map<string, Certificate>();
 
 function parse(der: Uint8Array): Certificate {
-  const top = expectSeq(decodeDer(der), 3);
+  // Every header of every constructed value checked up front (minimal lengths, as Go's cryptobyte reads them).
+  const top = expectSeq(decodeDerTree(der), 3);
   if (top.length !== 3) bad('certificate must have 3 elements');
   const [tbsNode, outerAlg, sigNode] = top as [Der, Der, Der];
   const f = expectSeq(tbsNode, 6);

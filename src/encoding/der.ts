@@ -28,7 +28,12 @@ function bad(what: string): never {
   throw notaryError('BAD_KEY_FILE', `malformed der: ${what}`);
 }
 
-/** Reads one TLV at `offset`; returns it and the offset after it. Only definite lengths (DER). */
+/**
+ * Reads one TLV at `offset`; returns it and the offset after it. DER lengths only, as Go's encoding/asn1 and
+ * cryptobyte read them: no indefinite length (`80`), no long form for a length below 128 (`81 05`), no leading
+ * zero length byte (`82 00 80`), at most four length bytes.
+ * @throws NotaryError BAD_KEY_FILE on anything else (callers parsing other things re-map it)
+ */
 export function readTlv(buf: Uint8Array, offset = 0): { node: Der; next: number } {
   if (offset + 2 > buf.length) bad('truncated header');
   const tag = buf[offset] as number;
@@ -37,12 +42,13 @@ export function readTlv(buf: Uint8Array, offset = 0): { node: Der; next: number 
   let p = offset + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) bad('unsupported length');
+    if (n === 0) bad('indefinite length');
+    if (n > 4) bad('unsupported length');
+    if (p + n > buf.length) bad('truncated length');
+    if (buf[p] === 0) bad('non-minimal length');
     len = 0;
-    for (let i = 0; i < n; i++) {
-      if (p >= buf.length) bad('truncated length');
-      len = len * 256 + (buf[p++] as number);
-    }
+    for (let i = 0; i < n; i++) len = len * 256 + (buf[p++] as number);
+    if (len < 0x80) bad('non-minimal length');
   }
   if (p + len > buf.length) bad('truncated value');
   return { node: { tag, value: buf.subarray(p, p + len), bytes: buf.subarray(offset, p + len) }, next: p + len };
@@ -53,6 +59,21 @@ export function decodeDer(buf: Uint8Array): Der {
   const { node, next } = readTlv(buf, 0);
   if (next !== buf.length) bad('trailing data');
   return node;
+}
+
+/**
+ * Decodes one TLV filling the buffer and reads every TLV nested in its constructed values (bit 0x20 of the tag),
+ * so that every header in the tree is checked: what Go's parsers check in the structures they read in full
+ * (PKCS#1, SPKI) before OpenSSL, which accepts non-minimal lengths, reads them.
+ * @throws NotaryError BAD_KEY_FILE as `readTlv`
+ */
+export function decodeDerTree(buf: Uint8Array): Der {
+  const root = decodeDer(buf);
+  const pending: Der[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.tag & 0x20) for (const c of children(node)) pending.push(c);
+  }
+  return root;
 }
 
 /** The children of a constructed value (SEQUENCE, SET, context tags). */

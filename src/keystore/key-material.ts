@@ -3,7 +3,7 @@ import { createECDH } from 'node:crypto';
 import { privateKeyFromPkcs8, privateKeyObject } from '../crypto/sign.js';
 import type { PrivateKey } from '../crypto/types.js';
 import { bytesEqual } from '../encoding/bytes.js';
-import { bitString, explicit, integer, nullValue, OID, octets, oid, seq } from '../encoding/der.js';
+import { bitString, decodeDerTree, explicit, integer, nullValue, OID, octets, oid, seq } from '../encoding/der.js';
 import { notaryError } from '../errors.js';
 
 /** Named curves the key store reads and writes: what node:crypto and Go's crypto/x509 both support. */
@@ -71,9 +71,12 @@ export function ecComponents(key: PrivateKey): { curveOid: EcCurveOid; d: Uint8A
 
 /**
  * An RSA private key from its PKCS#1 RSAPrivateKey DER.
- * @throws NotaryError BAD_KEY_FILE when it does not load; UNSUPPORTED_KEY below 2048 bits
+ * @throws NotaryError BAD_KEY_FILE when it does not load or is not DER (e.g. a non-minimal length); UNSUPPORTED_KEY
+ * below 2048 bits
  */
 export function rsaPrivateKey(pkcs1: Uint8Array): PrivateKey {
+  // OpenSSL reads non-minimal DER lengths; Go's ParsePKCS1PrivateKey does not.
+  decodeDerTree(pkcs1);
   return privateKeyFromPkcs8(seq(integer(0), seq(oid(OID.rsaEncryption), nullValue()), octets(pkcs1)));
 }
 
