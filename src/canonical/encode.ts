@@ -2,7 +2,7 @@
 // only `"` and `\` escaped in strings, integers only. The wire form is derived from the canonical bytes.
 
 import { notaryError } from '../errors.js';
-import type { JsonValue } from './json-value.js';
+import type { JsonObject, JsonValue } from './json-value.js';
 import { sortKeysInPlace } from './key-order.js';
 
 /**
@@ -147,7 +147,13 @@ function inertPrototype(p: object | null): boolean {
   return true;
 }
 
-function nativeSafe(v: JsonValue): boolean {
+/**
+ * Whether `v` may go through JSON.stringify. Every object or array on the way to a reason it may not (itself
+ * included) goes into `failed`, so the hand encoder, which asks again at each child, never walks the same path
+ * twice: each value is walked at most twice in all, not once per ancestor (a deep, hostile `custom` value would
+ * otherwise cost its depth times its size).
+ */
+function nativeSafe(v: JsonValue, failed: Set<object>): boolean {
   switch (typeof v) {
     case 'string':
       return !NOT_NATIVE.test(v);
@@ -157,28 +163,37 @@ function nativeSafe(v: JsonValue): boolean {
       return true;
     case 'object': {
       if (v === null) return true;
-      const proto = Object.getPrototypeOf(v);
-      if (Array.isArray(v)) {
-        if (proto !== Array.prototype) return false;
-        for (let i = 0; i < v.length; i++) if (!nativeSafe(v[i] as JsonValue)) return false;
-        return true;
-      }
-      if (!inertPrototype(proto)) return false;
-      const keys = Object.keys(v);
-      // Order first: an object built in any other order fails before its children are walked.
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        if ((i > 0 && !((keys[i - 1] as string) < k)) || NOT_NATIVE.test(k)) return false;
-      }
-      for (let i = 0; i < keys.length; i++) {
-        const child = (v as { readonly [k: string]: JsonValue | undefined })[keys[i] as string];
-        if (!nativeSafe(child as JsonValue)) return false;
+      if (failed.has(v)) return false;
+      if (!nativeContainer(v, failed)) {
+        failed.add(v);
+        return false;
       }
       return true;
     }
     default:
       return false;
   }
+}
+
+function nativeContainer(v: JsonValue[] | JsonObject, failed: Set<object>): boolean {
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!nativeSafe(v[i] as JsonValue, failed)) return false;
+    return true;
+  }
+  if (!inertPrototype(proto)) return false;
+  const keys = Object.keys(v);
+  // Order first: an object built in any other order fails before its children are walked.
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if ((i > 0 && !((keys[i - 1] as string) < k)) || NOT_NATIVE.test(k)) return false;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const child = (v as { readonly [k: string]: JsonValue | undefined })[keys[i] as string];
+    if (!nativeSafe(child as JsonValue, failed)) return false;
+  }
+  return true;
 }
 
 // Writes UTF-8 straight into a growing buffer: building a 10 MB string by concatenation (a 50k-target file) spends
@@ -190,10 +205,12 @@ class Writer {
   wireSpecial = false;
   /** Whether objects and arrays may be written by JSON.stringify when `nativeSafe` (see above). */
   nativeOk = false;
+  /** Objects and arrays known not to be native-safe (see `nativeSafe`). */
+  readonly failed = new Set<object>();
 
   /** Writes `v` through JSON.stringify when that is exact; false (nothing written) otherwise. */
   native(v: JsonValue): boolean {
-    if (!this.nativeOk || !nativeSafe(v)) return false;
+    if (!this.nativeOk || !nativeSafe(v, this.failed)) return false;
     const text = JSON.stringify(v);
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     if (this.pos + 3 * text.length > this.buf.length) this.grow(3 * text.length);

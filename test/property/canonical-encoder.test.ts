@@ -199,6 +199,27 @@ describe('fast canonical encoder = reference encoder', () => {
     }
   });
 
+  it('a value the native path refuses deep down is walked a bounded number of times, not once per ancestor', () => {
+    // A spine 60 deep whose every level also holds a sibling of 20 objects, and a newline at the bottom: every
+    // ancestor fails natively because of it. Each object's keys are read a few times in all (walk, native retry
+    // of a good sibling, hand encoding), never in proportion to the depth.
+    let spine: JsonValue = { z: 'line\nbreak' };
+    let objects = 1;
+    for (let d = 0; d < 60; d++) {
+      const sibling = Array.from({ length: 20 }, (_, i) => ({ k: i, v: `s${i}` }));
+      spine = { a: sibling, b: spine };
+      objects += 21;
+    }
+    const keys = vi.spyOn(Object, 'keys');
+    try {
+      const text = canonicalString(spine);
+      expect(text).toBe(refEncode(spine, refCanonicalQuote));
+      expect(keys.mock.calls.length).toBeLessThanOrEqual(3 * objects);
+    } finally {
+      keys.mockRestore();
+    }
+  });
+
   it('objects of many keys mixing astral and U+E000–U+FFFF keys sort by UTF-8 bytes', () => {
     fc.assert(
       fc.property(fc.uniqueArray(text, { minLength: 9, maxLength: 60 }), (keys) => {
