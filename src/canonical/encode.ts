@@ -176,6 +176,8 @@ function nativeSafe(v: JsonValue, failed: Set<object>): boolean {
 }
 
 function nativeContainer(v: JsonValue[] | JsonObject, failed: Set<object>): boolean {
+  // An own toJSON (a non-enumerable one on an object, any on an array) is seen by JSON.stringify only.
+  if (Object.hasOwn(v, 'toJSON')) return false;
   const proto = Object.getPrototypeOf(v);
   if (Array.isArray(v)) {
     if (proto !== Array.prototype) return false;

@@ -21,7 +21,8 @@ export function cliPassphrases(opts: CommonOptions, io: CliIo): PassphraseSource
   let tty: PassphraseSource | null | undefined;
   sources.push({
     get(request) {
-      tty ??= io.stdin.isTTY ? ttyPassphrases() : null;
+      // Once: null (no terminal) is remembered too, which `??=` would not do.
+      if (tty === undefined) tty = io.stdin.isTTY ? ttyPassphrases() : null;
       return tty === null ? Promise.resolve(undefined) : tty.get(request);
     },
   });

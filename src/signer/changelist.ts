@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compareUtf8 } from '../canonical/index.js';
 import { sweepStaleTemps } from '../client/stale-temp.js';
 import { isNotaryError, type NotaryError, notaryError } from '../errors.js';
 import { type Change, decodeChange, encodeChange } from './change.js';
@@ -70,8 +71,11 @@ export function changeFileName(): string {
   return `${nextNanos().toString().padStart(20, '0')}_${randomUUID()}.change`;
 }
 
-/** Go's `<` on file names: byte order, which for these ASCII names is UTF-16 order too. */
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Go's `<` on file names: UTF-8 byte order. Our own names are ASCII, but any `*.change` file in the directory is
+ * read, and UTF-16 order differs from Go's where an astral character meets U+E000–U+FFFF.
+ */
+const byName = compareUtf8;
 
 function ioError(what: string, path: string, cause: unknown): never {
   throw notaryError('IO', `${what} ${path}`, { cause, details: { path } });

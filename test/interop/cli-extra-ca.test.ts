@@ -121,6 +121,8 @@ process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify
     it.each([
       ['NODE_EXTRA_CA_CERTS', () => ({ NODE_EXTRA_CA_CERTS: pki.rootCa })],
       ['SSL_CERT_FILE', () => ({ SSL_CERT_FILE: pki.rootCa })],
+      // Any default root is an anchor, an intermediate too (as Go's x509 pool).
+      ['NODE_EXTRA_CA_CERTS (only the intermediate)', () => ({ NODE_EXTRA_CA_CERTS: pki.intermediateCa })],
     ])('its CA in %s: requests go through it', async (_name, env) => {
       const before = proxy.seen.length;
       const r = await verifyVia(env());

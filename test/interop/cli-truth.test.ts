@@ -403,4 +403,31 @@ describeInterop('cli: truthful edges (signer preflight, revoke, local state)', (
     expect(r.status).toBe(70);
     expect(r.json()).toMatchObject({ code: 'IO' });
   });
+
+  it('status lists changes in the order Go notary does: file names by UTF-8 bytes (astral after U+E000-U+FFFF)', async () => {
+    const gun = 'example.com/truth/order';
+    const dir = tempDir('ts-order-');
+    const cl = changelistDir(dir, gun);
+    mkdirSync(cl, { recursive: true });
+    // Written in UTF-16 order, which differs from the byte order for the last three.
+    for (const [name, path] of [
+      ['1_z', 'z'],
+      ['1_\u{10000}', 'u10000'],
+      ['1_\ue000', 'ue000'],
+      ['1_\uffff', 'uffff'],
+    ]) {
+      writeFileSync(
+        join(cl, `${name}.change`),
+        `{"action":"delete","role":"targets","type":"target","path":"${path}","data":null}`,
+      );
+    }
+    const st = await ours(dir, ['status', '--json', gun]);
+    expect(st.status, st.stderr).toBe(0);
+    const order = (st.json() as Json[]).map((e) => e['path']);
+    expect(order).toEqual(['z', 'ue000', 'uffff', 'u10000']);
+    const go = await runNotary(['status', gun], { trustDir: dir });
+    expect(go.code, go.stderr).toBe(0);
+    const goOrder = go.stdout.split('\n').flatMap((l) => /^\d+\s+delete\s+targets\s+target\s+(\S+)/.exec(l)?.[1] ?? []);
+    expect(goOrder).toEqual(order);
+  });
 });

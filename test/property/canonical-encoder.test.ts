@@ -171,6 +171,27 @@ describe('fast canonical encoder = reference encoder', () => {
     }
   });
 
+  it('with the native path off (a toJSON on Array.prototype), the hand encoder alone equals the reference', () => {
+    // JSON.stringify would see that toJSON in every array: the encoder must not call it, and writes all by hand.
+    const stringify = vi.spyOn(JSON, 'stringify');
+    Object.defineProperty(Array.prototype, 'toJSON', { value: () => 'poisoned', configurable: true, writable: true });
+    try {
+      fc.assert(
+        fc.property(json, (v) => {
+          for (const x of [v, inOrder(v)]) {
+            expect(canonicalString(x)).toBe(refEncode(x, refCanonicalQuote));
+            expect(wireBytes(x)).toEqual(utf8(refEncode(x, refWireQuote)));
+          }
+        }),
+        { numRuns: 300 },
+      );
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      delete (Array.prototype as { toJSON?: unknown }).toJSON;
+      stringify.mockRestore();
+    }
+  });
+
   it('the native path keeps every refusal (unsafe numbers, undefined in arrays, functions) and every other object as before', () => {
     const refused: unknown[] = [
       { a: 1.5 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, sortedKeys } from '../../../src/canonical/index.js';
+import { compareUtf8, sortedKeys, sortKeysInPlace } from '../../../src/canonical/index.js';
 
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
@@ -24,5 +24,22 @@ describe('UTF-8 byte order', () => {
     expect(sortedKeys({})).toEqual([]);
     // Integer-like keys are enumerated first by JS, but sorted as strings here.
     expect(sortedKeys({ b: 1, 10: 1, 9: 1 })).toEqual(['10', '9', 'b']);
+  });
+
+  it('keys made only of units at or above U+D800 (no ASCII anywhere) still sort by UTF-8 bytes', () => {
+    const keys = [
+      '\u{10000}',
+      '\ue000',
+      '\u{10ffff}',
+      '\uffff',
+      '\u{1f600}',
+      '\ue001',
+      '\uff01',
+      '\u{10001}',
+      '\ufb00',
+    ];
+    const expected = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(expected.slice(0, 5)).toEqual(['\ue000', '\ue001', '\ufb00', '\uff01', '\uffff']);
+    expect(sortKeysInPlace([...keys])).toEqual(expected);
   });
 });

@@ -146,6 +146,13 @@ describe('proxy from the environment', () => {
     const missing = join(f['dir'] as string, 'none.pem');
     expect(thrownCode(() => c({ HTTPS_PROXY: 'https://p:1', NODE_EXTRA_CA_CERTS: missing }))).toBe('INVALID_CONFIG');
     expect(thrownCode(() => c({ HTTPS_PROXY: 'http://p:1', NODE_EXTRA_CA_CERTS: missing }))).toBe('INVALID_CONFIG');
+    // A caller's own dispatcher makes its connections: no roots are read for a proxy it does not use.
+    const own = resolveConnection(GUN, {
+      server: 'http://127.0.0.1:1',
+      env: { HOME: '/h', ...env, HTTPS_PROXY: 'https://p:1' },
+      dispatcher: {} as never,
+    });
+    expect(own.transport.proxy).toEqual({ httpsProxy: 'https://p:1' });
   });
 });
 

@@ -201,8 +201,10 @@ describe('FileKeyStore: list, files and errors', () => {
     const { dir, ks } = await store();
     const { keyId } = await ks.add(ecdsaKey(), { role: 'root' });
     await ks.get(keyId);
+    expect(await ks.has(keyId)).toBe(true);
     await ks.remove(keyId);
     expect(readdirSync(join(dir, 'private'))).toEqual([]);
+    expect(await ks.has(keyId)).toBe(false);
     await expectRejectCode(ks.get(keyId), 'KEY_NOT_FOUND');
     await expectRejectCode(ks.remove(keyId), 'KEY_NOT_FOUND');
   });

@@ -68,4 +68,10 @@ describe('migrateLegacyLayout (migrateTo0Dot4)', () => {
     expect(existsSync(join(priv, 'root_keys'))).toBe(true);
     for (const k of keys) expect(existsSync(join(priv, `${k.keyId}.key`))).toBe(true);
   });
+
+  it('a private dir that is not a directory is IO, never an empty report', async () => {
+    const file = join(tempDir('legacy-'), 'private');
+    writeFileSync(file, 'x');
+    await expect(migrateLegacyLayout(file)).rejects.toMatchObject({ code: 'IO' });
+  });
 });

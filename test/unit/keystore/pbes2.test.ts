@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, pbkdf2Sync } from 'node:crypto';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -111,6 +111,35 @@ describe('decryptPrivateKeyInfo (ParsePKCS8ToTufKey)', () => {
     for (const iterations of [SYNC_PBKDF2_ITERATIONS, SYNC_PBKDF2_ITERATIONS + 1]) {
       const k = pbkdf2(sha1, 'pw', salt, { c: iterations, dkLen: 32 });
       expect(await decryptPrivateKeyInfo(build({ plain, key: k, iterations }), 'pw'), `${iterations}`).toEqual(plain);
+    }
+  });
+
+  it("derives up to SYNC_PBKDF2_ITERATIONS on the caller's thread, more on the pool (the event loop turns)", async () => {
+    const plain = encodeNotaryPrivateKeyInfo(ecdsaKey());
+    // Turns of the event loop while `p` runs: none for the synchronous derivation (only microtasks), at least one
+    // while the pool derives 100k iterations (tens of milliseconds).
+    const turnsWhile = async (p: Promise<unknown>) => {
+      let turns = 0;
+      let done = false;
+      const tick = () => {
+        if (done) return;
+        turns++;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      await p;
+      done = true;
+      return turns;
+    };
+    for (const [iterations, sync] of [
+      [2048, true],
+      [SYNC_PBKDF2_ITERATIONS, true],
+      [100_000, false],
+    ] as const) {
+      const der = build({ plain, key: pbkdf2Sync('pw', salt, iterations, 32, 'sha1'), iterations });
+      const turns = await turnsWhile(decryptPrivateKeyInfo(der, 'pw'));
+      if (sync) expect(turns, `${iterations}`).toBe(0);
+      else expect(turns, `${iterations}`).toBeGreaterThan(0);
     }
   });
 

@@ -1,5 +1,5 @@
 // The file changelist: Notary's names and order, atomic writes, reset, status.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/encoding/utf8.js';
@@ -39,6 +39,59 @@ describe('FileChangelist', () => {
     writeFileSync(join(dir, 'README'), 'not a change');
     const list = await new FileChangelist(dir).list();
     expect(list.map((s) => s.change.path)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('scan marks every file it cannot use CHANGELIST_CORRUPT with its name, and decodes the rest', async () => {
+    const dir = tempDir('cl-');
+    const good = '01795434379603687742_a.change';
+    writeFileSync(join(dir, good), utf8('{"action":"delete","role":"targets","type":"target","path":"p","data":null}'));
+    writeFileSync(join(dir, '01795434379603687743_b.change'), 'not json');
+    mkdirSync(join(dir, '01795434379603687744_c.change'));
+    symlinkSync(join(dir, 'absent'), join(dir, '01795434379603687745_d.change'));
+    // Larger than any change (1 MiB): unreadable, not read whole.
+    writeFileSync(join(dir, '01795434379603687746_e.change'), '');
+    truncateSync(join(dir, '01795434379603687746_e.change'), 2 << 20);
+    const scanned = await new FileChangelist(dir).scan();
+    expect(scanned.map((s) => [s.file, s.change?.path, s.error?.code, s.error?.details])).toEqual([
+      [good, 'p', undefined, undefined],
+      ...['b', 'c', 'd', 'e'].map((x, i) => {
+        const file = `0179543437960368774${3 + i}_${x}.change`;
+        return [file, undefined, 'CHANGELIST_CORRUPT', { file }];
+      }),
+    ]);
+    await expect(new FileChangelist(dir).list()).rejects.toMatchObject({ code: 'CHANGELIST_CORRUPT' });
+  });
+
+  it('a changelist path that is not a directory is IO, not an empty list', async () => {
+    const file = join(tempDir('cl-'), 'changelist');
+    writeFileSync(file, 'x');
+    await expect(new FileChangelist(file).scan()).rejects.toMatchObject({ code: 'IO', details: { path: file } });
+  });
+
+  it('remove takes change file names only; a missing one is already gone; one it cannot remove is IO', async () => {
+    const dir = tempDir('cl-');
+    const cl = new FileChangelist(dir);
+    for (const bad of ['README', '.01795434379603687742_a.change', 'x/01795434379603687742_a.change']) {
+      await expect(cl.remove([bad]), bad).rejects.toBeInstanceOf(TypeError);
+    }
+    await cl.remove(['01795434379603687742_a.change']);
+    const stuck = '01795434379603687743_b.change';
+    mkdirSync(join(dir, stuck));
+    await expect(cl.remove([stuck])).rejects.toMatchObject({ code: 'IO', details: { path: join(dir, stuck) } });
+  });
+
+  it('orders names by UTF-8 bytes as Go does, also where UTF-16 order differs (astral vs U+E000-U+FFFF)', async () => {
+    const dir = tempDir('cl-');
+    const change = utf8('{"action":"delete","role":"targets","type":"target","path":"p","data":null}');
+    const names = ['1_\u{10000}.change', '1_\uffff.change', '1_\ue000.change', '1_z.change'];
+    for (const n of names) writeFileSync(join(dir, n), change);
+    const scanned = await new FileChangelist(dir).scan();
+    expect(scanned.map((s) => s.file)).toEqual([
+      '1_z.change',
+      '1_\ue000.change',
+      '1_\uffff.change',
+      '1_\u{10000}.change',
+    ]);
   });
 
   it('is empty when the directory does not exist', async () => {

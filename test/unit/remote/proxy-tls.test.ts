@@ -1,0 +1,78 @@
+// An https:// proxy's own certificate is checked against the CAs the transport names (`proxy.ca`, the default
+// roots resolveConnection passes), any of them an anchor, an intermediate too; without them, Node's roots, which do
+// not hold a private CA. Loopback targets never use the proxy, nor do NO_PROXY names.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher, type TransportOptions } from '../../../src/remote/dispatcher.js';
+import { type CountingProxy, startCountingProxy } from '../../helpers/net-proxies.js';
+import { createPki, type TestPki } from '../../helpers/pki.js';
+
+const HOST = 'target.test';
+let pki: TestPki;
+let proxy: CountingProxy;
+let target: Server;
+let port: number;
+// By name: Node warns (DEP0123) about an IP address as the TLS server name.
+const proxyUrl = () => proxy.url.replace('127.0.0.1', 'localhost');
+
+beforeAll(async () => {
+  pki = createPki();
+  const cert = pki.issue('proxy', { sans: ['localhost'] });
+  proxy = await startCountingProxy({ [HOST]: '127.0.0.1' }, { cert: cert.chain, key: cert.key });
+  target = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  port = (target.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await new Promise((resolve) => target?.close(resolve));
+});
+
+/** GETs `url` through a dispatcher for `p`: the body, or 'failed'; and whether the proxy saw the target. */
+async function get(p: TransportOptions['proxy'], url = `http://${HOST}:${port}/`) {
+  const dispatcher = createDispatcher(5_000, p === undefined ? {} : { proxy: p });
+  const before = proxy.seen.length;
+  try {
+    const r = await request(url, { dispatcher });
+    return { body: await r.body.text(), viaProxy: proxy.seen.length > before };
+  } catch {
+    return { body: 'failed', viaProxy: proxy.seen.length > before };
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+describe('createDispatcher with an https:// proxy', () => {
+  it('its CA, or only the intermediate that issued its certificate: requests go through it', async () => {
+    for (const file of [pki.rootCa, pki.intermediateCa]) {
+      const ca = readFileSync(file, 'utf8');
+      expect(await get({ httpProxy: proxyUrl(), ca }), file).toEqual({ body: 'ok', viaProxy: true });
+      expect(await get({ httpsProxy: proxyUrl(), httpProxy: proxyUrl(), ca }), file).toEqual({
+        body: 'ok',
+        viaProxy: true,
+      });
+    }
+  });
+
+  it('no CA given (Node roots) or another PKI: the proxy is refused and nothing is sent through it', async () => {
+    for (const ca of [undefined, readFileSync(createPki().rootCa, 'utf8')]) {
+      const r = await get({ httpProxy: proxyUrl(), ...(ca === undefined ? {} : { ca }) });
+      expect(r).toEqual({ body: 'failed', viaProxy: false });
+    }
+  });
+
+  it('loopback targets and NO_PROXY names bypass it; no proxy URL at all is no proxy', async () => {
+    const ca = readFileSync(pki.rootCa, 'utf8');
+    expect(await get({ httpProxy: proxyUrl(), ca }, `http://127.0.0.1:${port}/`)).toEqual({
+      body: 'ok',
+      viaProxy: false,
+    });
+    // Bypassed, the name does not resolve: the request fails without reaching the proxy.
+    expect(await get({ httpProxy: proxyUrl(), ca, noProxy: HOST })).toEqual({ body: 'failed', viaProxy: false });
+    expect(await get({ ca })).toEqual({ body: 'failed', viaProxy: false });
+  });
+});
