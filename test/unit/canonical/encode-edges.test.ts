@@ -132,6 +132,19 @@ describe('canonical encoder edges', () => {
     expect(canonicalString({ a: child, b: '😀' })).toBe('{"a":{"x":[1]},"b":"😀"}');
   });
 
+  it('the wire form of values written natively escapes <, >, & and U+2028/9 (never taken for wire-safe)', () => {
+    for (const [v, wire] of [
+      [['<'], '["\\u003c"]'],
+      [{ a: 'x>y' }, '{"a":"x\\u003ey"}'],
+      [[1, { b: '&' }], '[1,{"b":"\\u0026"}]'],
+      [['\u2028\u2029'], '["\\u2028\\u2029"]'],
+    ] as const) {
+      expect(stringified(() => canonicalBytes(v as JsonValue))).toEqual([v]);
+      expect(wireString(v as JsonValue)).toBe(wire);
+      expect(text(wireFromCanonical(canonicalBytes(v as JsonValue)))).toBe(wire);
+    }
+  });
+
   it('prototypes that could give JSON.stringify a toJSON keep an object on the hand path', () => {
     const withToJson = { toJSON: () => 'replaced' };
     const frozenEmptyOver = Object.freeze(Object.create(withToJson));
