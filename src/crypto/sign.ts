@@ -7,6 +7,7 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
+import { children, decodeDerTree, TAG } from '../encoding/der.js';
 import { notaryError } from '../errors.js';
 import { classify, ED25519_SPKI_PREFIX, exportSpki } from './spki.js';
 import type { PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature } from './types.js';
@@ -76,9 +77,15 @@ export function generateKey(algorithm: 'ecdsa' | 'ed25519'): PrivateKey {
  * DER SPKI typed `ecdsa`/`rsa`, or the raw 32 bytes typed `ed25519`. `pkcs8` of the result is node's
  * re-encoding. ECDSA keys must be on P-256/384/521 and RSA keys at least 2048 bits (smaller ones sign
  * nothing Notary would accept).
- * @throws NotaryError BAD_KEY_FILE when the DER does not parse; UNSUPPORTED_KEY for other algorithms or sizes
+ * @throws NotaryError BAD_KEY_FILE when the DER does not parse (a non-minimal length anywhere included, as Go);
+ *   UNSUPPORTED_KEY for other algorithms or sizes
  */
 export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
+  // OpenSSL takes non-minimal DER lengths, which Go refuses in every layer of a key: every header is checked
+  // first, the key inside the privateKey OCTET STRING (SEC1, PKCS#1 or RFC 8410's OCTET STRING) too.
+  const info = decodeDerTree(der);
+  const inner = children(info)[2];
+  if (inner?.tag === TAG.OCTET_STRING) decodeDerTree(inner.value);
   let k: KeyObject;
   try {
     k = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { generateKey, privateKeyFromPkcs8, signData } from '../../../src/crypto/sign.js';
 import type { PrivateKey } from '../../../src/crypto/types.js';
 import { verifySignature } from '../../../src/crypto/verify.js';
+import { octets, seq } from '../../../src/encoding/der.js';
 import { utf8 } from '../../../src/encoding/utf8.js';
 import { isNotaryError } from '../../../src/errors.js';
+import { nodeAt, rewriteDer } from '../../helpers/der-rewrite.js';
 import { testKey } from './cert-builder.js';
 
 const DATA = utf8('payload');
@@ -117,6 +119,28 @@ describe('privateKeyFromPkcs8', () => {
     expect(codeOf(() => privateKeyFromPkcs8(utf8('-----BEGIN PRIVATE KEY-----')))).toBe('BAD_KEY_FILE');
     const der = pkcs8Of('ec-P-256');
     expect(codeOf(() => privateKeyFromPkcs8(der.subarray(0, der.length - 5)))).toBe('BAD_KEY_FILE');
+  });
+
+  it('rejects a non-minimal DER length in any layer with BAD_KEY_FILE (as Go; OpenSSL would load it)', () => {
+    for (const kind of ['ec-P-256', 'rsa-2048', 'ed25519']) {
+      const der = pkcs8Of(kind);
+      expect(privateKeyFromPkcs8(der).algorithm).toBeDefined();
+      // The outer SEQUENCE, the AlgorithmIdentifier, and the first header of the key inside the OCTET STRING.
+      const outer = rewriteDer(der, (p) => p.length === 0);
+      const algorithm = rewriteDer(der, (p) => p.join('.') === '1');
+      const inner = nodeAt(der, [2]);
+      const innerBad = seq(
+        nodeAt(der, [0]).bytes,
+        nodeAt(der, [1]).bytes,
+        octets(rewriteDer(inner.value, (p) => p.length === 0)),
+      );
+      for (const bad of [outer, algorithm, innerBad]) {
+        expect(
+          codeOf(() => privateKeyFromPkcs8(bad)),
+          kind,
+        ).toBe('BAD_KEY_FILE');
+      }
+    }
   });
 
   it('rejects unsupported algorithms, curves and small rsa keys with UNSUPPORTED_KEY', () => {
