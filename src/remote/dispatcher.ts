@@ -149,14 +149,50 @@ function noPem(file: string, what: string) {
 }
 
 type EnvProxyClass = new (opts: Record<string, unknown>) => Dispatcher;
+interface UndiciEntry {
+  EnvHttpProxyAgent: EnvProxyClass;
+  Dispatcher: new () => object;
+}
 
 /**
- * Loads undici's EnvHttpProxyAgent, only when a proxy is configured. From the package entry point: the proxy
- * tunnel needs `Dispatcher.prototype.connect`, which undici's index installs (a deep require would lack it).
+ * Loads undici's package entry (EnvHttpProxyAgent, Dispatcher), only when a proxy is configured. From the entry
+ * point: the proxy tunnel needs `Dispatcher.prototype.connect`, which undici's index installs (a deep require would
+ * lack it).
  */
-function loadEnvProxyAgent(): EnvProxyClass {
+function loadUndiciEntry(): UndiciEntry {
   const require = createRequire(import.meta.url);
-  return (require('undici') as { EnvHttpProxyAgent: EnvProxyClass }).EnvHttpProxyAgent;
+  return require('undici') as UndiciEntry;
+}
+
+/**
+ * Go's proxy rule (`httpproxy`, which docker and notary use): an https target goes through HTTPS_PROXY only, and
+ * directly when it is unset. undici's EnvHttpProxyAgent would send it through HTTP_PROXY then; this dispatcher
+ * routes https requests to `direct` and everything else to `proxied`.
+ */
+function httpsDirect(Base: new () => object, proxied: Dispatcher, direct: Dispatcher): Dispatcher {
+  const both = () => [proxied, direct];
+  const settle = (p: Promise<unknown>, callback?: (err: Error | null) => void) => {
+    const done = p.then(() => undefined);
+    if (callback === undefined) return done;
+    done.then(
+      () => callback(null),
+      (e: unknown) => callback(e as Error),
+    );
+    return undefined;
+  };
+  class HttpsDirect extends Base {
+    dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      const https = new URL(String(opts.origin)).protocol === 'https:';
+      return (https ? direct : proxied).dispatch(opts, handler);
+    }
+    close(callback?: (err: Error | null) => void): Promise<void> | undefined {
+      return settle(Promise.all(both().map((d) => d.close())), callback);
+    }
+    destroy(err?: Error | null, callback?: (err: Error | null) => void): Promise<void> | undefined {
+      return settle(Promise.all(both().map((d) => d.destroy(err ?? null))), callback);
+    }
+  }
+  return new HttpsDirect() as unknown as Dispatcher;
 }
 
 /**
@@ -176,9 +212,9 @@ export function createDispatcher(connectTimeoutMs: number, options: TransportOpt
   if (tls.allowPartialTrustChain === true) connect['allowPartialTrustChain'] = true;
   const proxy = options.proxy;
   if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
-    const EnvProxy = loadEnvProxyAgent();
+    const undici = loadUndiciEntry();
     const noProxy = ['localhost', '127.0.0.1', '[::1]', proxy.noProxy ?? ''].filter((x) => x !== '').join(',');
-    return new EnvProxy({
+    const viaProxy = new undici.EnvHttpProxyAgent({
       connect,
       requestTls: connect,
       proxyTls: {
@@ -186,10 +222,12 @@ export function createDispatcher(connectTimeoutMs: number, options: TransportOpt
         ...(proxy.ca !== undefined ? { ca: proxy.ca, allowPartialTrustChain: true } : {}),
       },
       httpProxy: proxy.httpProxy ?? '',
-      httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? '',
       noProxy,
       keepAliveTimeout: 4_000,
     });
+    if (proxy.httpsProxy) return viaProxy;
+    return httpsDirect(undici.Dispatcher, viaProxy, new (loadAgent())({ connect, keepAliveTimeout: 4_000 }));
   }
   const AgentCtor = loadAgent();
   return new AgentCtor({ connect, keepAliveTimeout: 4_000 });

@@ -65,6 +65,29 @@ describe('createDispatcher with an https:// proxy', () => {
     }
   });
 
+  it('an https target goes through HTTPS_PROXY only, as Go: with HTTP_PROXY alone it goes direct', async () => {
+    const ca = readFileSync(pki.rootCa, 'utf8');
+    const httpsUrl = `https://${HOST}:${port}/`;
+    // HTTP_PROXY alone: direct, and the name resolves nowhere but at the proxy, so the request fails unseen by it.
+    expect(await get({ httpProxy: proxyUrl(), ca }, httpsUrl)).toEqual({ body: 'failed', viaProxy: false });
+    // HTTPS_PROXY: tunnelled (the target speaks plain http, so its TLS then fails, after the proxy saw it).
+    expect((await get({ httpsProxy: proxyUrl(), ca }, httpsUrl)).viaProxy).toBe(true);
+    expect((await get({ httpsProxy: proxyUrl(), httpProxy: proxyUrl(), ca }, httpsUrl)).viaProxy).toBe(true);
+    // http targets keep HTTP_PROXY, and HTTPS_PROXY alone leaves them direct.
+    expect(await get({ httpProxy: proxyUrl(), ca })).toEqual({ body: 'ok', viaProxy: true });
+    expect(await get({ httpsProxy: proxyUrl(), ca })).toEqual({ body: 'failed', viaProxy: false });
+  });
+
+  it('the dispatcher that sends https targets direct closes and destroys both of its agents', async () => {
+    const d = createDispatcher(5_000, { proxy: { httpProxy: proxyUrl(), ca: readFileSync(pki.rootCa, 'utf8') } });
+    expect(await (await request(`http://${HOST}:${port}/`, { dispatcher: d })).body.text()).toBe('ok');
+    await d.close();
+    await expect(request(`http://${HOST}:${port}/`, { dispatcher: d })).rejects.toThrow();
+    const e = createDispatcher(5_000, { proxy: { httpProxy: proxyUrl() } });
+    await new Promise<void>((resolve) => e.destroy(null, () => resolve()));
+    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: e })).rejects.toThrow();
+  });
+
   it('loopback targets and NO_PROXY names bypass it; no proxy URL at all is no proxy', async () => {
     const ca = readFileSync(pki.rootCa, 'utf8');
     expect(await get({ httpProxy: proxyUrl(), ca }, `http://127.0.0.1:${port}/`)).toEqual({
