@@ -170,6 +170,22 @@ describe.each(TRANSPORT_NAMES)('%s transport', (transport) => {
       expect(proxy.seen.length).toBe(n1);
     });
 
+    it('an https server goes through HTTPS_PROXY only: with HTTP_PROXY alone it is reached directly (Go)', async () => {
+      // notary.test resolves only at the proxy, and the server speaks plain http: both runs fail (NETWORK); the
+      // point is whether the request went through the proxy.
+      const named = `https://notary.test:${server.port}`;
+      const run = (env: Record<string, string>) =>
+        runCli(['-s', named, '-d', tempDir('policy-https-proxy'), '--json', 'verify', `${GUN}:v1`], { env });
+      const n0 = proxy.seen.length;
+      const direct = await run({ HTTP_PROXY: proxy.url });
+      expect(direct.status).toBe(4);
+      expect(direct.json()).toMatchObject({ code: 'NETWORK' });
+      expect(proxy.seen.length).toBe(n0);
+      const tunnelled = await run({ HTTPS_PROXY: proxy.url });
+      expect(tunnelled.status).toBe(4);
+      expect(proxy.seen.slice(n0).some((s) => s === `notary.test:${server.port}`)).toBe(true);
+    });
+
     it('a malformed NOTARY_AUTH fails only requests that need credentials, naming its source', async () => {
       const ok = await verify([], { NOTARY_AUTH: '%%% not base64 %%%' });
       expect(ok.status, ok.stderr).toBe(0);
