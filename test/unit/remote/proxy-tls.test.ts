@@ -94,6 +94,13 @@ describe('createDispatcher with an https:// proxy', () => {
       body: 'ok',
       viaProxy: false,
     });
+    // The other loopback names (Go's rule): never through the proxy. Nothing listens on [::1]:1, so that one fails
+    // directly; through the proxy it would have been seen there.
+    expect(await get({ httpProxy: proxyUrl(), ca }, `http://localhost:${port}/`)).toEqual({
+      body: 'ok',
+      viaProxy: false,
+    });
+    expect(await get({ httpProxy: proxyUrl(), ca }, 'http://[::1]:1/')).toEqual({ body: 'failed', viaProxy: false });
     // Bypassed, the name does not resolve: the request fails without reaching the proxy.
     expect(await get({ httpProxy: proxyUrl(), ca, noProxy: HOST })).toEqual({ body: 'failed', viaProxy: false });
     expect(await get({ ca })).toEqual({ body: 'failed', viaProxy: false });
