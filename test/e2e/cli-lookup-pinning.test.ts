@@ -4,14 +4,14 @@
 // do not cover the GUN under --no-tofu). Codes, details and exit statuses, never messages.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { certificatePem } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import { type FileMeta, parseRoot } from '../../src/metadata/index.js';
 import { caChainRoot } from '../helpers/ca-chain-root.js';
-import { binBuilt, runBin } from '../helpers/cli-bin.js';
-import { type HostileServer, startHostileServer } from '../helpers/hostile-server.js';
-import { RepoSimulator } from '../helpers/repo-simulator.js';
+import { runBin } from '../helpers/cli-bin.js';
+import { useHostileServer } from '../helpers/hostile-server.js';
+import type { RepoSimulator } from '../helpers/repo-simulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { buildCert, testKey } from '../unit/crypto/cert-builder.js';
 
@@ -19,21 +19,11 @@ const GUN = 'example.com/lookup/repo';
 const DAY = 86_400_000;
 const digest = (m: FileMeta) => `sha256:${toHex(m.hashes.sha256 as Uint8Array)}`;
 
-let server: HostileServer;
-beforeAll(async () => {
-  expect(binBuilt(), 'npm run build first').toBe(true);
-  server = await startHostileServer(new RepoSimulator({ gun: GUN, now: new Date() }));
-});
-afterAll(async () => server?.stop());
-
-function serve(): RepoSimulator {
-  const sim = new RepoSimulator({ gun: GUN, now: new Date() });
-  server.sim = sim;
-  return sim;
-}
+const hostile = useHostileServer(GUN);
+const serve = () => hostile.serve();
 
 /** Runs the CLI with a fresh trust dir (first use every time) and `--json`. */
-const fresh = (args: string[]) => runBin(['-s', server.url, '-d', tempDir('e2e-lp-'), ...args, '--json']);
+const fresh = (args: string[]) => runBin(['-s', hostile.server.url, '-d', tempDir('e2e-lp-'), ...args, '--json']);
 
 async function refused(args: string[], code: string, details: Record<string, unknown>): Promise<void> {
   const r = await fresh(args);

@@ -2,13 +2,13 @@
 // (the repository simulator over HTTP), for attacks that need keys a proxy does not have. Each test asserts the
 // error code and exit status, that the cache holds no forged byte afterwards, and that a second run still refuses.
 // Row names (R4, D1, …) are those of SPEC §7.7.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRootCertificate, generateKey, type PrivateKey, type PublicKey } from '../../src/crypto/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import { type FileMeta, tufKeyId } from '../../src/metadata/index.js';
-import { binBuilt, runBin } from '../helpers/cli-bin.js';
-import { cacheFiles as cacheFilesOf, type HostileServer, startHostileServer } from '../helpers/hostile-server.js';
-import { RepoSimulator } from '../helpers/repo-simulator.js';
+import { runBin } from '../helpers/cli-bin.js';
+import { cacheFiles as cacheFilesOf, useHostileServer } from '../helpers/hostile-server.js';
+import type { RepoSimulator } from '../helpers/repo-simulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const GUN = 'example.com/hostile/repo';
@@ -18,21 +18,11 @@ const digest = (m: FileMeta) => `sha256:${toHex(m.hashes.sha256 as Uint8Array)}`
 
 const cacheFiles = (trustDir: string) => cacheFilesOf(trustDir, GUN);
 
-let server: HostileServer;
-beforeAll(async () => {
-  expect(binBuilt(), 'npm run build first').toBe(true);
-  server = await startHostileServer(new RepoSimulator({ gun: GUN, now: new Date() }));
-});
-afterAll(async () => server?.stop());
-
+const hostile = useHostileServer(GUN);
 /** A fresh repository on the server, signed now (real clock: the CLI uses it). */
-function serve(): RepoSimulator {
-  const sim = new RepoSimulator({ gun: GUN, now: new Date() });
-  server.sim = sim;
-  return sim;
-}
+const serve = () => hostile.serve();
 
-const bin = (dir: string, args: string[]) => runBin(['-s', server.url, '-d', dir, ...args]);
+const bin = (dir: string, args: string[]) => runBin(['-s', hostile.server.url, '-d', dir, ...args]);
 
 /** `verify --json`: the digest on success. */
 async function accepted(dir: string, args: string[]): Promise<string> {
@@ -79,7 +69,7 @@ async function refused(
     }
     expect(after, `run ${run}: the cache changed`).toEqual(expected);
   }
-  const genuine = signedBySim(server.sim);
+  const genuine = signedBySim(hostile.server.sim);
   for (const [f, b] of Object.entries(cacheFiles(dir))) expect(genuine.has(b), `forged ${f} in the cache`).toBe(true);
 }
 
@@ -409,11 +399,11 @@ describe('root rotation (RR1, RR2, E4, K8)', () => {
     sim.rootVersion = 2 ** 31 - 1;
     sim.signRoot([]);
     sim.publishSnapshotAndTimestamp();
-    server.requests.length = 0;
+    hostile.server.requests.length = 0;
     await refused(dir, ['verify', `${GUN}:v`], 'ROOT_ROTATION_FAILED', { details: { version: 2 ** 31 } });
     // Per run: timestamp, snapshot, root.json, and no N.root.json at all.
-    expect(server.requests.length).toBeLessThanOrEqual(2 * 4);
-    expect(server.requests.filter((f) => /^\d+\.root\.json$/.test(f))).toEqual([]);
+    expect(hostile.server.requests.length).toBeLessThanOrEqual(2 * 4);
+    expect(hostile.server.requests.filter((f) => /^\d+\.root\.json$/.test(f))).toEqual([]);
   });
 
   it('K8 after a fast-forward, a timestamp key rotation lets clients recover (no stuck floor)', async () => {

@@ -3,8 +3,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { MetadataCache } from '../../src/client/index.js';
-import type { RepoSimulator } from './repo-simulator.js';
+import { binBuilt } from './cli-bin.js';
+import { RepoSimulator } from './repo-simulator.js';
 
 export interface HostileServer {
   /** `http://127.0.0.1:<port>`: pass as `-s`. */
@@ -20,6 +22,33 @@ export interface HostileServer {
 const PREFIX = /^\/v2\/(.+)\/_trust\/tuf\/(.+)$/;
 const BY_CHECKSUM = /^(.+)\.([0-9a-f]{64})\.json$/;
 const BY_VERSION = /^(\d+)\.(.+)\.json$/;
+
+/**
+ * A hostile server for one CLI test file: started before its tests (the CLI must be built), stopped after them.
+ * `serve()` puts a fresh repository of `gun` on it, signed now (real clock: the CLI uses it), and returns it.
+ */
+export function useHostileServer(gun: string): { readonly server: HostileServer; serve(): RepoSimulator } {
+  let server: HostileServer | undefined;
+  beforeAll(async () => {
+    expect(binBuilt(), 'npm run build first').toBe(true);
+    server = await startHostileServer(new RepoSimulator({ gun, now: new Date() }));
+  });
+  afterAll(async () => server?.stop());
+  const started = (): HostileServer => {
+    if (server === undefined) throw new Error('the hostile server starts in beforeAll');
+    return server;
+  };
+  return {
+    get server() {
+      return started();
+    },
+    serve() {
+      const sim = new RepoSimulator({ gun, now: new Date() });
+      started().sim = sim;
+      return sim;
+    },
+  };
+}
 
 /**
  * Serves Notary's read API for `sim.gun`: `GET /v2/` (200), `/v2/<gun>/_trust/tuf/<role>.json` (current),
