@@ -1,6 +1,17 @@
 // The NotaryError code a synchronous call throws ('NOT_NOTARY' for any other error, undefined when it returns).
 import { isNotaryError } from '../../src/errors.js';
 
+/** What a synchronous call ends in: `{ code: 'ok' }`, or the NotaryError's code and details (other errors rethrown). */
+export function outcome(fn: () => unknown): { code: string; details?: Record<string, unknown> } {
+  try {
+    fn();
+    return { code: 'ok' };
+  } catch (e) {
+    if (isNotaryError(e)) return { code: e.code, details: e.details };
+    throw e;
+  }
+}
+
 export function thrownCode(f: () => unknown): string | undefined {
   try {
     f();

@@ -13,8 +13,8 @@ import {
   privateKeyObject,
   signData,
 } from '../../../src/crypto/index.js';
-import { isNotaryError } from '../../../src/errors.js';
 import { expiryAfter, Root, signMetadataWithKeys, tufKeyId } from '../../../src/metadata/index.js';
+import { outcome } from '../../helpers/error-code.js';
 import { RepoSimulator } from '../../helpers/repo-simulator.js';
 import { buildCert, leafSpec, testKey } from '../crypto/cert-builder.js';
 
@@ -22,16 +22,6 @@ let sim: RepoSimulator;
 beforeEach(() => {
   sim = new RepoSimulator();
 });
-
-function outcome(fn: () => unknown): { code: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-    return { code: 'ok' };
-  } catch (e) {
-    if (isNotaryError(e)) return { code: e.code, details: e.details };
-    throw e;
-  }
-}
 
 const at = (ms: number) => new Date(sim.now.getTime() + ms);
 const DAY_MS = 86_400_000;

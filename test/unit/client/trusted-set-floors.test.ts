@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TrustedSet } from '../../../src/client/index.js';
 import { generateKey } from '../../../src/crypto/index.js';
-import { isNotaryError } from '../../../src/errors.js';
+import { outcome } from '../../helpers/error-code.js';
 import { RepoSimulator, tamper } from '../../helpers/repo-simulator.js';
 
 const NOW = new Date('2030-01-02T00:00:00Z');
@@ -12,17 +12,6 @@ let sim: RepoSimulator;
 beforeEach(() => {
   sim = new RepoSimulator();
 });
-
-/** The error a call throws (code + details), or 'ok'. */
-function outcome(fn: () => unknown): { code: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-    return { code: 'ok' };
-  } catch (e) {
-    if (isNotaryError(e)) return { code: e.code, details: e.details };
-    throw e;
-  }
-}
 
 /** A set with root, timestamp and snapshot of the simulator's current state. */
 function throughSnapshot(): TrustedSet {

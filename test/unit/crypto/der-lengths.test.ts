@@ -15,23 +15,13 @@ import {
 } from '../../../src/crypto/index.js';
 import type { PrivateKey } from '../../../src/crypto/types.js';
 import { bitString, seq } from '../../../src/encoding/der.js';
-import { isNotaryError } from '../../../src/errors.js';
 import { expiryAfter, Root, signMetadataWithKeys, tufKeyId } from '../../../src/metadata/index.js';
 import { nodeAt, rewriteDer } from '../../helpers/der-rewrite.js';
+import { outcome } from '../../helpers/error-code.js';
 import { RepoSimulator } from '../../helpers/repo-simulator.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const GUN = 'example.com/der/lengths';
-
-function outcome(fn: () => unknown): { code: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-    return { code: 'ok' };
-  } catch (e) {
-    if (isNotaryError(e)) return { code: e.code, details: e.details };
-    throw e;
-  }
-}
 
 /** A Notary root certificate (DER) for `key`, with its TBS re-encoded by `rewriteTbs` and signed again. */
 function resignedRoot(key: PrivateKey, rewriteTbs: (tbs: Uint8Array) => Uint8Array, gun = GUN): Uint8Array {
