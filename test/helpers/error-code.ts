@@ -30,3 +30,23 @@ export async function rejectedCode(p: Promise<unknown>): Promise<string | undefi
   }
   return undefined;
 }
+
+/** The error a synchronous call throws (fails the test when it returns). */
+export function thrownError(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('did not throw');
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejectedError(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('did not reject');
+}

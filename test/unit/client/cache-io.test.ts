@@ -1,6 +1,5 @@
 // The metadata cache's I/O edges (§7.4): what is "absent", what is IO or CACHE_CORRUPT (with their details), the
 // order in which several files are written, and that no failure leaves a temp file or a half-written cache.
-import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -17,36 +16,14 @@ import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CACHE_READ_LIMIT, MetadataCache } from '../../../src/client/cache.js';
 import { StagedWrite } from '../../../src/client/staged-write.js';
+import { deadPid } from '../../helpers/dead-pid.js';
+import { rejectedError as rejected, thrownError as thrown } from '../../helpers/error-code.js';
 import { filesUnder } from '../../helpers/files-under.js';
 import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GUN = 'example.com/io';
 const fresh = () => new MetadataCache(tempDir('nt-cacheio-'), GUN);
-
-/** A pid that is certainly not running: a child that has already exited. */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('did not throw');
-}
-
-async function rejected(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('did not reject');
-}
 
 /** Every role of one update, given in the reverse of the commit order. */
 const ROLES = ['timestamp', 'snapshot', 'targets', 'targets/a', 'root'] as const;

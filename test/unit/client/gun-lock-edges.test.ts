@@ -1,7 +1,6 @@
 // The per-GUN lock's edges: what the lock file holds and its modes, LOCKED's details, lock files that name no usable
 // owner, takeover by file time (default stale time, a time in the future), the heartbeat, and a lock that stopped
 // being ours. Short waits only (waitMs / staleMs are injected).
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   lutimesSync,
@@ -17,16 +16,13 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { gunLockPath, LOCK_STALE_MS, withGunLock } from '../../../src/client/gun-lock.js';
+import { deadPid } from '../../helpers/dead-pid.js';
+import { rejectedError as rejected } from '../../helpers/error-code.js';
 import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GUN = 'example.com/lock/edges';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
-}
 
 /** Writes a lock file with `content` whose modification time is `ageMs` in the past (negative: in the future). */
 function plant(dir: string, content: string, ageMs = 0): string {
@@ -36,15 +32,6 @@ function plant(dir: string, content: string, ageMs = 0): string {
   const t = new Date(Date.now() - ageMs);
   utimesSync(path, t, t);
   return path;
-}
-
-async function rejected(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('did not reject');
 }
 
 describe('withGunLock edges', () => {

@@ -1,20 +1,14 @@
 // The per-GUN lock: mutual exclusion, re-entrancy, takeover of a dead or silent holder, LOCKED for a live one.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gunLockPath, withGunLock } from '../../../src/client/gun-lock.js';
+import { deadPid } from '../../helpers/dead-pid.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GUN = 'example.com/lock/repo';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A pid that is certainly not running: a child that has already exited. */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
-}
 
 function plantLock(dir: string, owner: { pid: number; host: string }, ageMs = 0): string {
   const path = gunLockPath(dir, GUN);

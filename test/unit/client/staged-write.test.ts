@@ -1,6 +1,5 @@
 // StagedWrite on its own (§7.4 "Staged writes"): the temp file's name, modes and directories, the failures `ready()`
 // reports instead of throwing, commit and discard, and what each leaves on disk.
-import { spawnSync } from 'node:child_process';
 import {
   constants,
   existsSync,
@@ -15,16 +14,11 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StagedWrite } from '../../../src/client/staged-write.js';
+import { deadPid } from '../../helpers/dead-pid.js';
 import { openFiles } from '../../helpers/open-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const BYTES = Uint8Array.from([0x7b, 0x0a, 0xff, 0x00, 0x7d]);
-
-/** A pid that is certainly not running: a child that has already exited. */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
-}
 
 describe('StagedWrite', () => {
   it('writes a 0600 temp file `.NAME.<pid>.<hex>.tmp` beside the path, in new 0700 directories, invisible until commit', async () => {
