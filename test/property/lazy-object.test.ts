@@ -21,6 +21,10 @@ const matchInt = (s: string, at: number) => {
   return INT.test(s) ? INT.lastIndex : -1;
 };
 const full: LazyMatcher = { match: matchInt, pattern: '0|[1-9][0-9]*', decode: (s, a, b) => Number(s.slice(a, b)) };
+
+/** Parses a file whose `signed.targets` member is scanned lazily with `full`. */
+const parse = (text: string) =>
+  parseJsonWithCanonicalMember(text, 'signed', { lazy: { key: 'targets', matcher: full } });
 const bare: LazyMatcher = { match: matchInt };
 
 // Characters whose UTF-16 order differs from their UTF-8 order, plus the escaped and wire-escaped ones.
@@ -257,9 +261,6 @@ describe('the lazy scan: canonical or not, and errors', () => {
 });
 
 describe("the lazy member is the watched member's own, nothing else", () => {
-  const parse = (text: string) =>
-    parseJsonWithCanonicalMember(text, 'signed', { lazy: { key: 'targets', matcher: full } });
-
   it('a "targets" object before, after or below the watched member stays an ordinary value', () => {
     const before = parse('{"x":{"targets":{"a":1}},"signed":{"targets":{"b":2}}}');
     expect(before.lazy?.keys()).toEqual(['b']);
@@ -290,8 +291,6 @@ describe("the lazy member is the watched member's own, nothing else", () => {
 
 describe('a lazy object under a member that turns out not canonical', () => {
   it('is dropped: the member is parsed again eagerly, and no lazy object is reported without canonical bytes', () => {
-    const parse = (text: string) =>
-      parseJsonWithCanonicalMember(text, 'signed', { lazy: { key: 'targets', matcher: full } });
     for (const text of [
       '{"signed":{"targets":{"a":1}, "v":1}}',
       '{"signed":{"a": 1,"targets":{"a":1}}}',
