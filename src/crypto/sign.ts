@@ -5,6 +5,7 @@ import {
   createPublicKey,
   sign as cryptoSign,
   generateKeyPairSync,
+  type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
 import { children, decodeDerTree, TAG } from '../encoding/der.js';
@@ -60,16 +61,29 @@ export function signData(key: PrivateKey, data: Uint8Array): RawSignature {
   }
 }
 
+/** generateKeyPairSync with JWK output (which @types/node does not model). */
+const generateJwk = generateKeyPairSync as unknown as (
+  type: 'ec' | 'ed25519',
+  options: object,
+) => { privateKey: JsonWebKey; publicKey: JsonWebKey };
+
 /**
  * A fresh key: `ecdsa` is P-256 (the only kind Notary's client creates), `ed25519` what its server signs with.
  * @throws RangeError for any other algorithm
  */
 export function generateKey(algorithm: 'ecdsa' | 'ed25519'): PrivateKey {
-  let privateKey: KeyObject;
-  if (algorithm === 'ecdsa') privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  else if (algorithm === 'ed25519') privateKey = generateKeyPairSync('ed25519').privateKey;
+  // The key leaves the generating job as a JWK and is loaded afresh, never as the job's own KeyObject: Node 20 locks
+  // a generated key's mutex when its (garbage) key-generation job is collected, and a KeyObject from
+  // generateKeyPairSync shares that mutex. A GC that collects the job while the key is being exported as a JWK
+  // (which allocates under that lock) deadlocks the process for good: `init` hung once in ~300 runs here, and
+  // generate-then-export hangs within a few thousand keys with a 1 MB young generation
+  // (test/unit/crypto/keygen-gc.test.ts). A JWK import costs ~0.14 ms a key (PKCS#8 DER ~0.5 ms).
+  const jwk = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } };
+  let generated: JsonWebKey;
+  if (algorithm === 'ecdsa') generated = generateJwk('ec', { namedCurve: 'P-256', ...jwk }).privateKey;
+  else if (algorithm === 'ed25519') generated = generateJwk('ed25519', jwk).privateKey;
   else throw new RangeError(`cannot generate ${String(algorithm)} keys`);
-  return fromKeyObject(privateKey);
+  return fromKeyObject(createPrivateKey({ key: generated, format: 'jwk' }));
 }
 
 /**

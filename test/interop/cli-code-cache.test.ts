@@ -102,6 +102,40 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
     expect(cacheFiles(resolve('bin')).all).toHaveLength(0);
   });
 
+  it("a failed run's cache is replaced by the next successful run's; --help has a cache of its own", async () => {
+    const xdg = tempDir('cc-xdg');
+    const dir = join(xdg, 'notary-ts');
+    const trust = tempDir('cc-signer2');
+    const sign = (...args: string[]) =>
+      runBin(['-s', server.url, '-d', trust, 'sign', ...args], { env: { ...PASSPHRASE_ENV, XDG_CACHE_HOME: xdg } });
+    const signCaches = () => cacheFiles(dir).main.filter((n) => n.includes('-sign-'));
+    // A run that fails early compiles little: its cache is kept apart, so that it cannot stand in for good.
+    const early = await sign(`${GUN}-cc`, '--from', join(trust, 'no-such-file'));
+    expect(early.status).not.toBe(0);
+    expect(signCaches()).toEqual([expect.stringMatching(/-sign-failed-main\.cjs\.v8$/)]);
+    const failedFile = join(dir, signCaches()[0] as string);
+    const failedBytes = readFileSync(failedFile);
+    const stillFailing = await sign(`${GUN}-cc`, '--from', join(trust, 'no-such-file'));
+    expect(stillFailing.status).toBe(early.status);
+    expect(readFileSync(failedFile).equals(failedBytes)).toBe(true); // another failure has nothing better to write
+    // The first successful run writes the complete cache and drops the failed one.
+    const ok = await sign(`${GUN}-cc:v1`, '--digest', DIGEST, '--size', '9');
+    expect(ok.status, ok.stderr).toBe(0);
+    const complete = signCaches();
+    expect(complete).toEqual([expect.stringMatching(/-sign-main\.cjs\.v8$/)]);
+    const completeFile = join(dir, complete[0] as string);
+    const completeBytes = readFileSync(completeFile);
+    expect(completeBytes.length).toBeGreaterThan(failedBytes.length); // it holds the signing path
+    // From now on a failing run leaves it alone, and `sign --help` runs (and caches) as help.
+    const later = await sign(`${GUN}-cc`, '--from', join(trust, 'no-such-file'));
+    expect(later.status).toBe(early.status);
+    const help = await sign('--help');
+    expect(help.status, help.stderr).toBe(0);
+    expect(signCaches()).toEqual(complete);
+    expect(readFileSync(completeFile).equals(completeBytes)).toBe(true);
+    expect(cacheFiles(dir).main.filter((n) => n.includes('-help-'))).toHaveLength(1);
+  });
+
   it('XDG_CACHE_HOME wins over HOME', async () => {
     const home = tempDir('cc-home');
     const xdg = tempDir('cc-xdg');
