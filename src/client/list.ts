@@ -26,20 +26,37 @@ export interface ListedTarget {
  */
 export async function listTargets(repo: TrustedRepository, opts: ListOptions = {}): Promise<ListedTarget[]> {
   const roles = opts.roles !== undefined && opts.roles.length > 0 ? opts.roles : ['targets'];
-  const found = new Map<string, ListedTarget>();
+  // The entries each walked file contributes, in walk order. Names are unique within a file (its keys are in strict
+  // byte order), so a listing of one file (most repositories) needs no name set at all.
+  const perFile: ListedTarget[][] = [];
   for (const role of roles) {
     await repo.walk({ rolePath: role, skip: roles.filter((r) => r !== role) }, (targets, walked) => {
       // In file order, straight from the file text: no name lookup and no FileMeta per entry.
       const allPaths = walked.paths.includes('');
+      const entries: ListedTarget[] = [];
       for (const t of targets.digests()) {
-        const name = t.name;
-        if (found.has(name) || (!allPaths && !pathAllowed(name, walked.paths))) continue;
-        found.set(name, { name, digest: t.sha256 ?? '', size: t.length, role: walked.name });
+        if (allPaths || pathAllowed(t.name, walked.paths)) {
+          entries.push({ name: t.name, digest: t.sha256 ?? '', size: t.length, role: walked.name });
+        }
       }
+      if (entries.length > 0) perFile.push(entries);
       return false;
     });
   }
-  const out = [...found.values()];
+  let out: ListedTarget[];
+  if (perFile.length <= 1) out = perFile[0] ?? [];
+  else {
+    // A name keeps the first walked role that lists it.
+    const seen = new Set<string>();
+    out = [];
+    for (const entries of perFile) {
+      for (const e of entries) {
+        if (seen.has(e.name)) continue;
+        seen.add(e.name);
+        out.push(e);
+      }
+    }
+  }
   // One walked file is already in byte order (canonical files list keys that way): check in one pass, sort if not.
   for (let i = 1; i < out.length; i++) {
     if (compareUtf8((out[i - 1] as ListedTarget).name, (out[i] as ListedTarget).name) > 0) {

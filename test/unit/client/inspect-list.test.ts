@@ -42,6 +42,23 @@ describe('inspect', () => {
   });
 });
 
+describe('list, paths', () => {
+  it('a name a walked role lists outside its paths is answered by a later role that may list it', async () => {
+    sim.addDelegation('targets/a', { paths: ['only-'] });
+    sim.addDelegation('targets/c');
+    sim.addTarget('x', 'from a', 'targets/a'); // outside targets/a's paths: not a signature, and no claim on x
+    sim.addTarget('x', 'from c', 'targets/c');
+    sim.addTarget('only-a', 'a', 'targets/a');
+    sim.addTarget('only-a', 'c', 'targets/c');
+    sim.publish();
+    const listed = await (await open()).list();
+    expect(listed.map((t) => [t.name, t.role])).toEqual([
+      ['only-a', 'targets/a'],
+      ['x', 'targets/c'],
+    ]);
+  });
+});
+
 describe('list', () => {
   beforeEach(() => {
     sim.addDelegation('targets/a');
