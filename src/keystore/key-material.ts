@@ -1,9 +1,9 @@
 // Raw key parts ⇄ PrivateKey: builds standard PKCS#8 for the crypto layer and takes keys apart for Notary's formats.
 import { createECDH } from 'node:crypto';
-import { privateKeyFromPkcs8, privateKeyObject } from '../crypto/sign.js';
+import { ecPrivateKeyFromParts, privateKeyFromPkcs8, privateKeyObject } from '../crypto/sign.js';
 import type { PrivateKey } from '../crypto/types.js';
 import { bytesEqual } from '../encoding/bytes.js';
-import { bitString, decodeDerTree, explicit, integer, nullValue, OID, octets, oid, seq } from '../encoding/der.js';
+import { decodeDerTree, integer, nullValue, OID, octets, oid, seq } from '../encoding/der.js';
 import { notaryError } from '../errors.js';
 
 /** Named curves the key store reads and writes: what node:crypto and Go's crypto/x509 both support. */
@@ -51,9 +51,7 @@ export function ecPrivateKey(curveOid: EcCurveOid, d: Uint8Array, embeddedPublic
   if (embeddedPublic !== undefined && !bytesEqual(embeddedPublic, point)) {
     badKey('ec private key embeds a public key that does not match it');
   }
-  // Standard PKCS#8 v0 around a SEC1 key without [0] (the curve is in the algorithm identifier).
-  const sec1 = seq(integer(1), octets(scalar), explicit(1, bitString(point)));
-  return privateKeyFromPkcs8(seq(integer(0), seq(oid(OID.ecPublicKey), oid(curveOid)), octets(sec1)));
+  return ecPrivateKeyFromParts(curve.jwk, scalar, point);
 }
 
 /** Scalar (left-padded to the curve size), uncompressed public point and curve of an EC private key. */
