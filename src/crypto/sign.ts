@@ -8,9 +8,10 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
+import { toBase64Url } from '../encoding/base64.js';
 import { children, decodeDerTree, TAG } from '../encoding/der.js';
 import { notaryError } from '../errors.js';
-import { classify, ED25519_SPKI_PREFIX, exportSpki } from './spki.js';
+import { classify, coordinateSize, type EcCurve, ED25519_SPKI_PREFIX, ecPointJwk, exportSpki } from './spki.js';
 import type { PrivateKey, PrivateKeyAlgorithm, PublicKey, RawSignature } from './types.js';
 import { PSS_SALT_LENGTH } from './verify.js';
 
@@ -115,28 +116,14 @@ export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
  * ~1 ms for a cold run's first key, ~0.4 ms each after; a JWK ~0.35 and ~0.09); OpenSSL still checks the key.
  * @throws NotaryError BAD_KEY_FILE when the parts are not a valid key on `curve`
  */
-export function ecPrivateKeyFromParts(
-  curve: 'P-256' | 'P-384' | 'P-521',
-  d: Uint8Array,
-  point: Uint8Array,
-): PrivateKey {
-  const size = curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
+export function ecPrivateKeyFromParts(curve: EcCurve, d: Uint8Array, point: Uint8Array): PrivateKey {
+  const size = coordinateSize(curve);
   if (d.length !== size || point.length !== 1 + 2 * size || point[0] !== 0x04) {
     throw notaryError('BAD_KEY_FILE', `not an uncompressed ${curve} key`);
   }
-  const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
   let k: KeyObject;
   try {
-    k = createPrivateKey({
-      key: {
-        kty: 'EC',
-        crv: curve,
-        d: b64url(d),
-        x: b64url(point.subarray(1, 1 + size)),
-        y: b64url(point.subarray(1 + size)),
-      },
-      format: 'jwk',
-    });
+    k = createPrivateKey({ key: { ...ecPointJwk(curve, point), d: toBase64Url(d) }, format: 'jwk' });
   } catch (cause) {
     throw notaryError('BAD_KEY_FILE', `not a valid ${curve} private key`, { cause });
   }

@@ -1,7 +1,9 @@
 // DER SubjectPublicKeyInfo: parse and classify with node:crypto, wrap raw Ed25519 keys, export as Go does.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { concatBytes } from '../encoding/bytes.js';
+import { toBase64Url } from '../encoding/base64.js';
+import { bytesEqual, concatBytes } from '../encoding/bytes.js';
 import { children, decodeDerTree } from '../encoding/der.js';
+import { fromHex } from '../encoding/hex.js';
 import { notaryError } from '../errors.js';
 
 /** Curves accepted for ECDSA keys. Go also parses P-224; we do not (weaker than every key Notary makes). */
@@ -67,23 +69,29 @@ export function resolveSpki(spki: Uint8Array): ResolvedKey {
  * such a key has nothing else in it to check. Every other encoding of the same key (non-minimal lengths, explicit
  * parameters, another point form) is not this template and takes the general path.
  */
-const EC_TEMPLATES: readonly { readonly curve: EcCurve; readonly jwk: string; readonly prefix: Uint8Array }[] = [
-  { curve: 'P-256', jwk: 'P-256', prefix: hexBytes('3059301306072a8648ce3d020106082a8648ce3d030107034200') },
-  { curve: 'P-384', jwk: 'P-384', prefix: hexBytes('3076301006072a8648ce3d020106052b81040022036200') },
-  { curve: 'P-521', jwk: 'P-521', prefix: hexBytes('30819b301006072a8648ce3d020106052b8104002303818600') },
+const EC_TEMPLATES: readonly { readonly curve: EcCurve; readonly prefix: Uint8Array }[] = [
+  { curve: 'P-256', prefix: fromHex('3059301306072a8648ce3d020106082a8648ce3d030107034200') },
+  { curve: 'P-384', prefix: fromHex('3076301006072a8648ce3d020106052b81040022036200') },
+  { curve: 'P-521', prefix: fromHex('30819b301006072a8648ce3d020106052b8104002303818600') },
 ];
 
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+/** Bytes of each coordinate of a point on `curve` (and of its private scalar). */
+export function coordinateSize(curve: EcCurve): number {
+  return Math.ceil(CURVE_BITS[curve] / 8);
 }
 
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
+/** The JWK members of an uncompressed point `0x04 ‖ X ‖ Y` on `curve` (its length already checked). */
+export function ecPointJwk(curve: EcCurve, point: Uint8Array): { kty: 'EC'; crv: EcCurve; x: string; y: string } {
+  const size = coordinateSize(curve);
+  return {
+    kty: 'EC',
+    crv: curve,
+    x: toBase64Url(point.subarray(1, 1 + size)),
+    y: toBase64Url(point.subarray(1 + size, 1 + 2 * size)),
+  };
 }
 
-const b64url = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+const hasPrefix = (bytes: Uint8Array, prefix: Uint8Array) => bytesEqual(bytes.subarray(0, prefix.length), prefix);
 
 /**
  * `resolveSpki` for the SPKIs that are byte for byte the standard template of an ECDSA key with an uncompressed
@@ -95,16 +103,14 @@ const b64url = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.
 function resolveTemplateSpki(spki: Uint8Array): ResolvedKey | undefined {
   try {
     for (const t of EC_TEMPLATES) {
-      const size = Math.ceil(CURVE_BITS[t.curve] / 8);
-      if (spki.length !== t.prefix.length + 1 + 2 * size || !startsWith(spki, t.prefix)) continue;
-      if (spki[t.prefix.length] !== 0x04) return undefined; // the general path names the point form
-      const x = spki.subarray(t.prefix.length + 1, t.prefix.length + 1 + size);
-      const y = spki.subarray(t.prefix.length + 1 + size);
-      const keyObject = createPublicKey({ key: { kty: 'EC', crv: t.jwk, x: b64url(x), y: b64url(y) }, format: 'jwk' });
+      if (spki.length !== t.prefix.length + 1 + 2 * coordinateSize(t.curve) || !hasPrefix(spki, t.prefix)) continue;
+      const point = spki.subarray(t.prefix.length);
+      if (point[0] !== 0x04) return undefined; // the general path names the point form
+      const keyObject = createPublicKey({ key: ecPointJwk(t.curve, point), format: 'jwk' });
       return { kind: 'ecdsa', keyObject, curve: t.curve, bits: CURVE_BITS[t.curve] };
     }
-    if (spki.length === ED25519_SPKI_PREFIX.length + 32 && startsWith(spki, ED25519_SPKI_PREFIX)) {
-      const x = b64url(spki.subarray(ED25519_SPKI_PREFIX.length));
+    if (spki.length === ED25519_SPKI_PREFIX.length + 32 && hasPrefix(spki, ED25519_SPKI_PREFIX)) {
+      const x = toBase64Url(spki.subarray(ED25519_SPKI_PREFIX.length));
       return { kind: 'ed25519', keyObject: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }) };
     }
   } catch (cause) {

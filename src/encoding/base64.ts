@@ -7,6 +7,11 @@ export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+/** Unpadded base64url (RFC 4648 §5), as JWK members are written. */
+export function toBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}
+
 /**
  * Decodes padded standard base64; anything else (url alphabet, whitespace, missing padding) is rejected.
  * @throws NotaryError INVALID_METADATA
