@@ -139,6 +139,7 @@ export {
   type TransportKind,
   transportOfKind,
   undiciTransport,
+  wireTransport,
 } from './remote/index.js';
 export {
   addDelegation,

@@ -85,14 +85,17 @@ export function commonOptions(args: ParsedArgs, io: CliIo): CommonOptions {
 }
 
 /**
- * The CLI's transport (SPEC §9 "Transport"): node:http/node:https, undici when a proxy is configured.
- * NOTARY_TS_TRANSPORT=undici (hidden, for tests and diagnosis) uses undici for every request.
+ * The CLI's transport (SPEC §9 "Transport"): the wire transport (HTTP/1.1 over node:net/node:tls), undici when a
+ * proxy is configured. NOTARY_TS_TRANSPORT=node or =undici (hidden, for tests and diagnosis) picks node:http or
+ * undici instead.
  * @throws NotaryError INVALID_CONFIG for another value
  */
 export function cliTransport(env: Record<string, string | undefined>): TransportFactory {
   const kind = env['NOTARY_TS_TRANSPORT'];
-  if (kind === undefined || kind === '' || kind === 'node' || kind === 'undici') return transportOfKind(kind || 'node');
-  throw notaryError('INVALID_CONFIG', `NOTARY_TS_TRANSPORT must be node or undici, got ${JSON.stringify(kind)}`, {
+  if (kind === undefined || kind === '' || kind === 'wire' || kind === 'node' || kind === 'undici') {
+    return transportOfKind(kind || 'wire');
+  }
+  throw notaryError('INVALID_CONFIG', `NOTARY_TS_TRANSPORT must be wire, node or undici, got ${JSON.stringify(kind)}`, {
     details: { variable: 'NOTARY_TS_TRANSPORT', value: kind },
   });
 }

@@ -1,4 +1,4 @@
-// The remote layer: Notary's HTTP API over a Transport (node:http or undici; bytes only), server URL resolution, credentials, token auth.
+// The remote layer: Notary's HTTP API over a Transport (the wire transport, node:http or undici; bytes only), server URL resolution, credentials, token auth.
 export {
   type CredentialHelperRunner,
   type CredentialProvider,
@@ -19,6 +19,13 @@ export {
   type ExchangeResponse,
   type ResponseHeaders,
 } from './http-exchange.js';
+export {
+  HttpParseError,
+  MAX_HEAD_BYTES,
+  type ResponseHead,
+  ResponseParser,
+  type ResponseSink,
+} from './http1-parser.js';
 export type { PublishFile } from './multipart.js';
 export { NodeHttpTransport } from './node-transport.js';
 export {
@@ -65,7 +72,9 @@ export {
   type TransportKind,
   transportOfKind,
   undiciTransport,
+  wireTransport,
 } from './transport.js';
 export { mapTransportError, type TimeoutPhase } from './transport-errors.js';
 export { UndiciTransport } from './undici-transport.js';
+export { WireTransport } from './wire-transport.js';
 export { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';

@@ -1,16 +1,17 @@
-// The two HTTP transports every remote test runs against (SPEC §9 "Transport"): node:http and undici.
-import { NodeHttpTransport, type TransportFactory, undiciTransport } from '../../src/remote/index.js';
+// The HTTP transports every remote test runs against (SPEC §9 "Transport"): the wire transport, node:http and undici.
+import { NodeHttpTransport, type TransportFactory, undiciTransport, WireTransport } from '../../src/remote/index.js';
 
-export type TransportName = 'node' | 'undici';
+export type TransportName = 'wire' | 'node' | 'undici';
 
 /** `[name, factory]` pairs for `describe.each`. */
 export const TRANSPORTS: readonly (readonly [TransportName, TransportFactory])[] = [
+  ['wire', (ms, options) => new WireTransport(ms, options)],
   ['node', (ms, options) => new NodeHttpTransport(ms, options)],
   ['undici', undiciTransport],
 ];
 
 /** The names, for CLI tests (`NOTARY_TS_TRANSPORT`). */
-export const TRANSPORT_NAMES: readonly TransportName[] = ['node', 'undici'];
+export const TRANSPORT_NAMES: readonly TransportName[] = ['wire', 'node', 'undici'];
 
 let cliTransport: TransportName | undefined;
 

@@ -43,7 +43,7 @@ describeInterop('launcher code cache (bin/notary-ts.js)', () => {
   });
   afterAll(async () => server?.stop());
 
-  // The undici transport, so that the lazily loaded Agent file is cached too (the default node:http path never
+  // The undici transport, so that the lazily loaded Agent file is cached too (the default wire transport and node:http never
   // loads it).
   const verify = (env: Record<string, string>, transport = 'undici') =>
     runBin(['-s', server.url, '-d', tempDir('cc-trust'), 'verify', `${GUN}:v1`], {

@@ -1,6 +1,6 @@
 // CA sources named only by the environment (SSL_CERT_FILE/SSL_CERT_DIR, set on many CI machines) with a plain-http
 // server: the SSL_CERT_DIR scan waits until TLS is needed, nothing else changes. sign and verify work, and an
-// unreadable SSL_CERT_FILE is refused before anything is sent, with either transport. Needs `npm run build`.
+// unreadable SSL_CERT_FILE is refused before anything is sent, with every transport. Needs `npm run build`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describeInterop('cli: environment-named CAs with a plain-http server', () => {
   });
   afterAll(async () => server?.stop());
 
-  describe.each(['node', 'undici'])('transport %s', (transport) => {
+  describe.each(['wire', 'node', 'undici'])('transport %s', (transport) => {
     it('sign and verify work with SSL_CERT_FILE and a junk SSL_CERT_DIR; an unreadable SSL_CERT_FILE is INVALID_CONFIG at once', async () => {
       const junk = tempDir('env-cas-');
       const certDir = join(junk, 'certs');
