@@ -1,7 +1,7 @@
 // Which modules a CLI run loads (SPEC §9 "Transport", "Start-up", "Verify bundle"): verify and lookup run from the
-// verify-only bundle, other commands from the full one; the default verify path uses node:http and never
-// loads undici (nor node:http2/tls/https that undici pulls in), nor what the start-up cuts keep out;
-// NOTARY_TS_TRANSPORT=undici does load it (the probe can fail); a bad value is refused. A preloaded probe reports
+// verify-only bundle, other commands from the full one; the default verify path uses the wire transport and never
+// loads node:http or undici (nor node:http2/tls/https that undici pulls in), nor what the start-up cuts keep out;
+// NOTARY_TS_TRANSPORT=node and =undici do load theirs (the probe can fail); a bad value is refused. A preloaded probe reports
 // Node's loaded built-ins and require cache at exit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -74,18 +74,37 @@ describe('the CLI verify path', () => {
     expect(verifyText.length).toBeLessThan(mainText.length * 0.75);
   });
 
-  it('by default talks node:http and loads neither undici nor the modules it needs', async () => {
+  it('by default talks the wire transport: loads neither node:http nor undici nor the modules they need', async () => {
     for (const cache of ['1', '0']) {
       const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: cache });
-      expect(l.builtins, `code cache off=${cache}`).toContain('http');
-      // undici's modules, and what the start-up cuts keep out (SPEC §9): fs/promises (lazy bundle wrapper, stdin
-      // made on first use), perf_hooks (hrtime deadlines), v8 (set only before undici), zlib (no gzip body here).
-      for (const m of ['http2', 'tls', 'https', 'worker_threads', 'fs/promises', 'perf_hooks', 'v8', 'zlib']) {
+      expect(l.builtins, `code cache off=${cache}`).toContain('net');
+      // node:http's client, undici's modules, and what the start-up cuts keep out (SPEC §9): fs/promises (lazy
+      // bundle wrapper, stdin made on first use), perf_hooks (hrtime deadlines), v8 (set only before undici), zlib
+      // (no gzip body here).
+      for (const m of [
+        'http',
+        '_http_client',
+        '_http_agent',
+        'http2',
+        'tls',
+        'https',
+        'worker_threads',
+        'fs/promises',
+        'perf_hooks',
+        'v8',
+        'zlib',
+      ]) {
         expect(l.builtins, `${m} loaded (code cache off=${cache})`).not.toContain(m);
       }
       // Without the code cache the launcher registers nothing in advance: any undici file here was loaded.
       if (cache === '1') expect(undiciFiles(l)).toEqual([]);
     }
+  });
+
+  it('NOTARY_TS_TRANSPORT=node loads node:http (the probe sees it) and verifies the same', async () => {
+    const l = await coldVerify({ NOTARY_TS_NO_CODE_CACHE: '1', NOTARY_TS_TRANSPORT: 'node' });
+    expect(l.builtins).toContain('http');
+    expect(undiciFiles(l)).toEqual([]);
   });
 
   it('NOTARY_TS_TRANSPORT=undici loads undici (the probe sees it) and verifies the same', async () => {

@@ -83,6 +83,7 @@ const ROOT_EXPORTS = [
   'ttyPassphrases',
   'undiciTransport',
   'useAgentModule',
+  'wireTransport',
 ];
 
 const SUBPATHS = [
