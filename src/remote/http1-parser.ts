@@ -40,7 +40,10 @@ type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 't
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 const FIELD = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[\t ]*([\t\x20-\x7e\x80-\xff]*?)[\t ]*$/;
-const CHUNK_SIZE = /^([0-9A-Fa-f]{1,12})[\t ]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/;
+// Chunk extensions as tokens with an optional token or quoted-string value, no whitespace (llhttp refuses it).
+const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+const QUOTED = '"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t\\x20-\\x7e\\x80-\\xff])*"';
+const CHUNK_SIZE = new RegExp(`^([0-9A-Fa-f]{1,12})(?:;${TCHAR}+(?:=(?:${TCHAR}+|${QUOTED}))?)*$`);
 
 const CR = 13;
 const LF = 10;
@@ -81,7 +84,7 @@ function listValues(v: string | string[] | undefined): string[] {
 
 /**
  * Reads one response from a connection. Framing: no body for 1xx/204/304; `Transfer-Encoding: chunked` (the only
- * coding accepted, never together with Content-Length); Content-Length (every value the same digits); otherwise
+ * coding accepted, never together with Content-Length); Content-Length (one field, digits only); otherwise
  * the body runs to the end of the connection. Refused: bare LF line ends, obs-folded or malformed fields, a head
  * section over `MAX_HEAD_BYTES`, any other transfer coding, conflicting lengths, bad chunk framing.
  */
@@ -251,11 +254,12 @@ export class ResponseParser {
     }
     let length: number | undefined;
     if (cl.length > 0) {
-      const first = cl[0] as string;
-      if (!/^\d{1,15}$/.test(first) || cl.some((v) => v !== first)) {
-        throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', 'invalid or conflicting Content-Length');
+      // One field with one decimal value: repeats (even equal ones) and lists are refused, as llhttp does.
+      const field = headers['content-length'];
+      if (typeof field !== 'string' || !/^\d{1,15}$/.test(field)) {
+        throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', 'invalid or repeated Content-Length');
       }
-      length = Number(first);
+      length = Number(field);
     }
     if (te.length > 0 && !(te.length === 1 && te[0] === 'chunked')) {
       throw new HttpParseError('HPE_INVALID_TRANSFER_ENCODING', 'unsupported Transfer-Encoding');

@@ -51,7 +51,7 @@ function code(f: () => unknown): string | undefined {
 
 const CHUNKED =
   'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nx-a: 1\r\nX-A: 2\r\n\r\n' +
-  '5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nx-trailer: t\r\n\r\n';
+  '5;ext=1;q="a \\" b"\r\nhello\r\n7;flag\r\n, world\r\n0\r\nx-trailer: t\r\n\r\n';
 
 describe('ResponseParser', () => {
   it('Content-Length: exactly that many bytes, the connection reusable', () => {
@@ -127,6 +127,21 @@ describe('ResponseParser', () => {
       'a length over 15 digits',
       'HTTP/1.1 200 OK\r\ncontent-length: 1234567890123456\r\n\r\n',
       'HPE_INVALID_CONTENT_LENGTH',
+    ],
+    [
+      'two equal lengths (llhttp refuses any repeat)',
+      'HTTP/1.1 200 OK\r\ncontent-length: 3\r\ncontent-length: 3\r\n\r\n',
+      'HPE_INVALID_CONTENT_LENGTH',
+    ],
+    [
+      'whitespace before a chunk extension',
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1 ;a\r\n',
+      'HPE_INVALID_CHUNK_SIZE',
+    ],
+    [
+      'a chunk extension that is not a token',
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1;"\r\n',
+      'HPE_INVALID_CHUNK_SIZE',
     ],
     ['a bad chunk size', 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n', 'HPE_INVALID_CHUNK_SIZE'],
     [
