@@ -16,7 +16,7 @@ import {
 
 let server: Server;
 let port = 0;
-let reply = Buffer.alloc(0);
+let reply: Buffer = Buffer.alloc(0);
 const sockets = new Set<Socket>();
 
 beforeAll(async () => {
@@ -109,7 +109,9 @@ const response = fc.record({
   eol: fc.constantFrom('\r\n', '\r\n', '\r\n', '\r\n', '\r\n', '\n'),
 });
 
-function render(r: fc.RecordValue<typeof response>): Buffer {
+type Response = typeof response extends fc.Arbitrary<infer T> ? T : never;
+
+function render(r: Response): Buffer {
   const headers = [...r.lines, ...r.odd];
   let payload = r.body;
   if (r.framing === 'length') headers.push(`content-length: ${Buffer.byteLength(r.body, 'latin1')}`);
