@@ -14,10 +14,18 @@ const NOW = new Date('2026-01-01T00:00:00Z');
 const hex = (n: number) => n.toString(16).padStart(64, '0');
 const meta = (n: number, length = n) => fileMetaFromHex('sha256', hex(n), length);
 
-/** A targets file as a verifier holds it: encoded, then parsed back (the lazy form the preflight reads). */
-function targetsFile(role: string, entries: [string, FileMeta][]): Targets {
-  const t = Targets.create({ role, expires: defaultExpiry('targets', NOW), targets: entries });
-  return parseTargets(withSignatures(t, []).raw, role).signed;
+/**
+ * A targets file as a verifier holds it: encoded, then parsed back (the lazy form the preflight reads, answered
+ * from its text), or with `eager` as built (a map of objects, answered from decoded entries).
+ */
+function targetsFile(role: string, entries: [string, FileMeta][], eager = false, delegations?: Delegations): Targets {
+  const t = Targets.create({
+    role,
+    expires: defaultExpiry('targets', NOW),
+    targets: entries,
+    ...(delegations !== undefined ? { delegations } : {}),
+  });
+  return eager ? t : parseTargets(withSignatures(t, []).raw, role).signed;
 }
 
 interface FakeRoles {
@@ -35,24 +43,18 @@ function releasesDelegation(paths: string[]): Delegations {
 }
 
 /** The only part of a TrustedRepository that docker's rule uses: `resolve`, and the GUN for messages. */
-function repoOf(roles: FakeRoles): TrustedRepository & { calls: string[] } {
+function repoOf(roles: FakeRoles, eager = false): TrustedRepository & { calls: string[] } {
   const rel = roles.releases;
   const paths = roles.paths ?? (rel === undefined || rel instanceof Error ? undefined : rel.paths) ?? [''];
-  const topFile = Targets.create({
-    role: 'targets',
-    expires: defaultExpiry('targets', NOW),
-    targets: roles.targets,
-    ...(rel !== undefined ? { delegations: releasesDelegation(paths) } : {}),
-  });
   const top: Resolved = {
-    targets: parseTargets(withSignatures(topFile, []).raw, 'targets').signed,
+    targets: targetsFile('targets', roles.targets, eager, rel !== undefined ? releasesDelegation(paths) : undefined),
     role: { name: 'targets', paths: [''] },
   };
   const releases: Resolved | Error | undefined =
     rel === undefined || rel instanceof Error
       ? rel
       : {
-          targets: targetsFile('targets/releases', rel.entries),
+          targets: targetsFile('targets/releases', rel.entries, eager),
           role: { name: 'targets/releases', paths },
         };
   const calls: string[] = [];
@@ -186,8 +188,10 @@ describe('assertVerify (the sign preflight, batched)', () => {
   ];
   for (const [name, roles, tags, want] of cases) {
     it(`${name}: ${want === null ? 'accepted' : `refused (${want['reason']})`}, as the per-tag lookups decide`, async () => {
-      expect(await batched(repoOf(roles), tags)).toEqual(want);
-      expect(await perTag(repoOf(roles), tags)).toEqual(want);
+      for (const eager of [false, true]) {
+        expect(await batched(repoOf(roles, eager), tags), `eager=${eager}`).toEqual(want);
+        expect(await perTag(repoOf(roles, eager), tags), `eager=${eager}`).toEqual(want);
+      }
     });
   }
 
@@ -203,8 +207,10 @@ describe('assertVerify (the sign preflight, batched)', () => {
       [{ targets: existing }, many(1), { reason: 'unverifiable', tag: 't0', cause: 'TARGET_NOT_FOUND' }],
     ];
     for (const [roles, tags, want] of cases) {
-      expect(await batched(repoOf(roles), tags)).toEqual(want);
-      expect(await perTag(repoOf(roles), tags)).toEqual(want);
+      for (const eager of [false, true]) {
+        expect(await batched(repoOf(roles, eager), tags), `eager=${eager}`).toEqual(want);
+        expect(await perTag(repoOf(roles, eager), tags), `eager=${eager}`).toEqual(want);
+      }
     }
   });
 
