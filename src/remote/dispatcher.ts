@@ -195,21 +195,32 @@ function httpsDirect(Base: new () => object, proxied: Dispatcher, direct: Dispat
   return new HttpsDirect() as unknown as Dispatcher;
 }
 
+/** The socket options of `tls` for `tls.connect` (and the agents built on it): only what is set, nothing else. */
+export interface TlsSocketOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: false;
+  allowPartialTrustChain?: true;
+}
+
+/** `TransportOptions.tls` as `tls.connect` options, one mapping for every transport. */
+export function tlsSocketOptions(tls: TransportOptions['tls'] = {}): TlsSocketOptions {
+  return {
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {}),
+    ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false as const } : {}),
+    ...(tls.allowPartialTrustChain === true ? { allowPartialTrustChain: true as const } : {}),
+  };
+}
+
 /**
  * Creates the dispatcher for a transport: an Agent, or (with a proxy) undici's EnvHttpProxyAgent given explicit
  * values, so it never falls back to `process.env` itself. Loopback targets never go through a proxy (as Go's
  * `httpproxy` rule, which docker and notary use).
  */
 export function createDispatcher(connectTimeoutMs: number, options: TransportOptions = {}): Dispatcher {
-  const connect: Record<string, unknown> = { timeout: connectTimeoutMs };
-  const tls = options.tls ?? {};
-  if (tls.ca !== undefined) connect['ca'] = tls.ca;
-  if (tls.cert !== undefined && tls.key !== undefined) {
-    connect['cert'] = tls.cert;
-    connect['key'] = tls.key;
-  }
-  if (tls.rejectUnauthorized === false) connect['rejectUnauthorized'] = false;
-  if (tls.allowPartialTrustChain === true) connect['allowPartialTrustChain'] = true;
+  const connect: Record<string, unknown> = { timeout: connectTimeoutMs, ...tlsSocketOptions(options.tls) };
   const proxy = options.proxy;
   if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
     const undici = loadUndiciEntry();

@@ -2,7 +2,7 @@
 // first use, and keeps one keep-alive Agent per scheme for the life of the transport.
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { TransportOptions } from './dispatcher.js';
+import { type TransportOptions, tlsSocketOptions } from './dispatcher.js';
 import { ExchangeReader, type ExchangeRequest, type ExchangeResponse, type ResponseHeaders } from './http-exchange.js';
 import type { Transport } from './transport.js';
 
@@ -112,14 +112,10 @@ export class NodeHttpTransport implements Transport {
       return this.http;
     }
     if (!this.https) {
-      const tls = this.options.tls ?? {};
       this.https = new (process.getBuiltinModule('node:https').Agent)({
         keepAlive: true,
         timeout: KEEP_ALIVE_MS,
-        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-        ...(tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {}),
-        ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-        ...(tls.allowPartialTrustChain === true ? { allowPartialTrustChain: true } : {}),
+        ...tlsSocketOptions(this.options.tls),
       });
     }
     return this.https;

@@ -3,7 +3,7 @@
 // cost a cold process ~5 ms more than this, on every networked command. Keep-alive sockets are reused per origin.
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { TransportOptions } from './dispatcher.js';
+import { type TransportOptions, tlsSocketOptions } from './dispatcher.js';
 import { ExchangeReader, type ExchangeRequest, type ExchangeResponse } from './http-exchange.js';
 import { ResponseParser } from './http1-parser.js';
 import type { Transport } from './transport.js';
@@ -110,16 +110,12 @@ export class WireTransport implements Transport {
       const net = process.getBuiltinModule('node:net');
       return net.connect({ host, port: u.port === '' ? 80 : Number(u.port), noDelay: true });
     }
-    const tls = this.options.tls ?? {};
     const ip = process.getBuiltinModule('node:net').isIP(host) !== 0;
     const socket: TLSSocket = process.getBuiltinModule('node:tls').connect({
       host,
       port: u.port === '' ? 443 : Number(u.port),
       ...(ip ? {} : { servername: host }),
-      ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-      ...(tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {}),
-      ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-      ...(tls.allowPartialTrustChain === true ? { allowPartialTrustChain: true } : {}),
+      ...tlsSocketOptions(this.options.tls),
     });
     socket.setNoDelay(true);
     return socket;
