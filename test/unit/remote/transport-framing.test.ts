@@ -1,4 +1,4 @@
-// Raw-socket servers against both transports: malformed HTTP, Content-Length shorter/longer than the body, a TLS
+// Raw-socket servers against every transport: malformed HTTP, Content-Length shorter/longer than the body, a TLS
 // handshake that never completes (connect timeout), keep-alive reuse and close(). Same codes and details on both.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ afterAll(async () => {
 const ok = (body: string, extra = '') =>
   `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
-describe.each(TRANSPORTS)('%s transport', (_name, factory) => {
+describe.each(TRANSPORTS)('%s transport', (name, factory) => {
   beforeAll(() => {
     transportFactory = factory;
   });
@@ -145,6 +145,33 @@ describe.each(TRANSPORTS)('%s transport', (_name, factory) => {
     expect(connections).toBe(1);
     await r.close();
     await expect.poll(() => closedConnections).toBe(1);
+  });
+
+  it('endless interim (1xx) responses never count as the answer', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    onSocket = (s) => {
+      s.once('data', () => {
+        timer = setInterval(() => s.write('HTTP/1.1 100 Continue\r\n\r\n'), 5);
+        s.on('close', () => clearInterval(timer));
+      });
+    };
+    try {
+      // The wire transport and node:http wait for a final response until the headers timeout; undici drops the
+      // connection at the second interim response (UND_ERR_SOCKET). Both are failures, never an answer.
+      const want = name === 'undici' ? { code: 'NETWORK' } : { code: 'TIMEOUT', details: { phase: 'headers' } };
+      await expect(remote({ timeouts: { headersMs: 300 } }).getRole('root', { maxBytes: 100 })).rejects.toMatchObject(
+        want,
+      );
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('a chunked body over the cap is RESPONSE_TOO_LARGE whatever its chunk sizes announce', async () => {
+    onSocket = answer(
+      () => 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n' + `fffffffffff\r\n${'x'.repeat(150)}`,
+    );
+    await expect(remote().getRole('root', { maxBytes: 100 })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
   });
 
   it('a connection dropped by the cap is not reused: the next request opens a new one', async () => {
