@@ -98,7 +98,8 @@ export class WireTransport implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const list of this.idle.values()) for (const p of list) p.drop();
+    // drop() takes the entry out of its list: iterate over copies.
+    for (const list of [...this.idle.values()]) for (const p of [...list]) p.drop();
     this.idle.clear();
     for (const s of this.active) s.destroy();
     this.active.clear();

@@ -1,5 +1,5 @@
 // Raw-socket servers against every transport: malformed HTTP, Content-Length shorter/longer than the body, a TLS
-// handshake that never completes (connect timeout), keep-alive reuse and close(). Same codes and details on both.
+// handshake that never completes (connect timeout), keep-alive reuse and close(). Same codes and details on each.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotaryRemote, type NotaryRemoteOptions, type TransportFactory } from '../../../src/remote/index.js';
@@ -172,6 +172,24 @@ describe.each(TRANSPORTS)('%s transport', (name, factory) => {
       () => 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n' + `fffffffffff\r\n${'x'.repeat(150)}`,
     );
     await expect(remote().getRole('root', { maxBytes: 100 })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+  });
+
+  it('close() releases every idle connection, however many', async () => {
+    const reply = answer(() => ok('{}'));
+    let opened = 0;
+    let closed = 0;
+    onSocket = (s) => {
+      opened++;
+      s.on('close', () => closed++);
+      reply(s);
+    };
+    const r = remote();
+    await Promise.all([0, 1, 2].map(() => r.getRole('timestamp', { maxBytes: 100 })));
+    expect(opened).toBe(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(0); // kept alive
+    await r.close();
+    await expect.poll(() => closed).toBe(3);
   });
 
   it('a connection dropped by the cap is not reused: the next request opens a new one', async () => {
