@@ -38,6 +38,12 @@ export function requestHead(req: ExchangeRequest, host: string): string {
   return `${head}\r\n`;
 }
 
+/** Destroys a socket this transport no longer listens to; a late 'error' (none is expected) cannot go unhandled. */
+function discard(socket: Socket): void {
+  socket.on('error', () => {});
+  socket.destroy();
+}
+
 interface Pooled {
   socket: Socket;
   timer: NodeJS.Timeout;
@@ -101,6 +107,7 @@ export class WireTransport implements Transport {
     // drop() takes the entry out of its list: iterate over copies.
     for (const list of [...this.idle.values()]) for (const p of [...list]) p.drop();
     this.idle.clear();
+    // Their exchanges' own listeners see the close and fail them.
     for (const s of this.active) s.destroy();
     this.active.clear();
   }
@@ -151,11 +158,11 @@ export class WireTransport implements Transport {
       // Settled first, so that a cap hit on the last chunk (which destroys the socket) is seen here.
       reader.end();
       if (parser.reusable && !socket.destroyed && !this.closed) this.release(key, socket);
-      else socket.destroy();
+      else discard(socket);
     };
     const failWith = (e: unknown) => {
       detach();
-      socket.destroy();
+      discard(socket);
       reader.fail(e);
     };
     const onData = (d: Buffer) => {
@@ -187,7 +194,7 @@ export class WireTransport implements Transport {
     // Destroyed without the reason: the exchange is settled by the reader itself.
     reader.onAbort(() => {
       detach();
-      socket.destroy();
+      discard(socket);
     });
     if (body === undefined || body.length === 0) {
       socket.write(head, 'latin1');
@@ -220,7 +227,7 @@ export class WireTransport implements Transport {
       clearTimeout(entry.timer);
       const i = list.indexOf(entry);
       if (i >= 0) list.splice(i, 1);
-      socket.destroy();
+      discard(socket);
     };
     const entry: Pooled = { socket, timer: setTimeout(drop, KEEP_ALIVE_MS), drop };
     entry.timer.unref();
