@@ -157,8 +157,11 @@ export class WireTransport implements Transport {
       detach();
       // Settled first, so that a cap hit on the last chunk (which destroys the socket) is seen here.
       reader.end();
-      if (parser.reusable && !socket.destroyed && !this.closed) this.release(key, socket);
-      else discard(socket);
+      // A response that came before the request was all written (a server refusing an upload early) leaves request
+      // bytes on the connection: it is not reused.
+      if (parser.reusable && socket.writableLength === 0 && !socket.destroyed && !this.closed) {
+        this.release(key, socket);
+      } else discard(socket);
     };
     const failWith = (e: unknown) => {
       detach();

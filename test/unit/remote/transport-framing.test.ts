@@ -2,6 +2,7 @@
 // handshake that never completes (connect timeout), keep-alive reuse and close(). Same codes and details on each.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { monotonicMs } from '../../../src/remote/clock.js';
 import { NotaryRemote, type NotaryRemoteOptions, type TransportFactory } from '../../../src/remote/index.js';
 import { TRANSPORTS } from '../../helpers/transports.js';
 
@@ -190,6 +191,50 @@ describe.each(TRANSPORTS)('%s transport', (name, factory) => {
     expect(closed).toBe(0); // kept alive
     await r.close();
     await expect.poll(() => closed).toBe(3);
+  });
+
+  it('an answer that comes before the upload is all sent: that connection is not reused', async () => {
+    let opened = 0;
+    onSocket = (s) => {
+      opened++;
+      let head = '';
+      s.on('data', (d: Buffer) => {
+        head += d.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        if (head.startsWith('POST')) {
+          s.pause(); // reads no more of the upload: the client's writes back up
+          s.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n');
+        } else {
+          s.write(ok('{}'));
+        }
+        head = '';
+      });
+    };
+    const t = factory(2_000, {});
+    const base = {
+      origin: `http://127.0.0.1:${port}`,
+      headers: {},
+      okStatuses: [200],
+      maxBytes: 100,
+      tooLarge: {},
+      headersTimeoutMs: 2_000,
+      bodyIdleTimeoutMs: 2_000,
+    };
+    try {
+      const first = await t.request({
+        ...base,
+        path: '/v2/x/_trust/tuf/',
+        method: 'POST',
+        body: new Uint8Array(16 << 20),
+        deadline: monotonicMs() + 5_000,
+      });
+      expect(first.status).toBe(413);
+      const second = await t.request({ ...base, path: '/v2/', method: 'GET', deadline: monotonicMs() + 5_000 });
+      expect(second.status).toBe(200);
+      expect(opened).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 
   it('a connection dropped by the cap is not reused: the next request opens a new one', async () => {
