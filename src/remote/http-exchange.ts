@@ -83,6 +83,16 @@ export class ExchangeReader {
     this.timer = setTimeout(() => this.fail(timeoutError(this.url, 'total')), remaining);
   }
 
+  /**
+   * A transport's first step for `req`: the reader, already failed when the transport is closed (or settled by its
+   * deadline, which has passed). The transport returns `done` at once when `settled`.
+   */
+  static open(req: ExchangeRequest, closed: boolean): ExchangeReader {
+    const reader = new ExchangeReader(req);
+    if (closed) reader.fail(new TypeError('transport is closed'));
+    return reader;
+  }
+
   get settled(): boolean {
     return this.settledFlag;
   }

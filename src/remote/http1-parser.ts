@@ -121,20 +121,16 @@ export class ResponseParser {
         case 'close':
           this.sink.body(data);
           return;
-        case 'length': {
-          const n = Math.min(this.remaining, data.length);
-          this.remaining -= n;
-          this.sink.body(data.subarray(0, n));
-          data = data.subarray(n);
-          if (this.remaining === 0) this.finish();
-          break;
-        }
+        case 'length':
         case 'chunk-data': {
+          // `remaining` bytes of a Content-Length body or of the current chunk.
           const n = Math.min(this.remaining, data.length);
           this.remaining -= n;
           this.sink.body(data.subarray(0, n));
           data = data.subarray(n);
-          if (this.remaining === 0) this.state = 'chunk-crlf';
+          if (this.remaining > 0) break;
+          if (this.state === 'length') this.finish();
+          else this.state = 'chunk-crlf';
           break;
         }
         default:
@@ -248,18 +244,17 @@ export class ResponseParser {
     this.minor = status[1] === '0' ? 0 : 1;
     this.closeAsked = listValues(headers['connection']).includes('close');
     const te = listValues(headers['transfer-encoding']);
-    const cl = listValues(headers['content-length']);
-    if (te.length > 0 && cl.length > 0) {
+    const cl = headers['content-length'];
+    if (te.length > 0 && cl !== undefined) {
       throw new HttpParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'both Transfer-Encoding and Content-Length');
     }
     let length: number | undefined;
-    if (cl.length > 0) {
+    if (cl !== undefined) {
       // One field with one decimal value: repeats (even equal ones) and lists are refused, as llhttp does.
-      const field = headers['content-length'];
-      if (typeof field !== 'string' || !/^\d{1,15}$/.test(field)) {
+      if (typeof cl !== 'string' || !/^\d{1,15}$/.test(cl)) {
         throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', 'invalid or repeated Content-Length');
       }
-      length = Number(field);
+      length = Number(cl);
     }
     if (te.length > 0 && !(te.length === 1 && te[0] === 'chunked')) {
       throw new HttpParseError('HPE_INVALID_TRANSFER_ENCODING', 'unsupported Transfer-Encoding');

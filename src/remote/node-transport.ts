@@ -37,12 +37,8 @@ export class NodeHttpTransport implements Transport {
   ) {}
 
   request(req: ExchangeRequest): Promise<ExchangeResponse> {
-    const reader = new ExchangeReader(req);
+    const reader = ExchangeReader.open(req, this.closed);
     if (reader.settled) return reader.done;
-    if (this.closed) {
-      reader.fail(new TypeError('transport is closed'));
-      return reader.done;
-    }
     let r: ClientRequest;
     let secure = false;
     try {

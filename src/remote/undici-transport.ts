@@ -22,13 +22,9 @@ export class UndiciTransport implements Transport {
   }
 
   request(req: ExchangeRequest): Promise<ExchangeResponse> {
-    const reader = new ExchangeReader(req);
     const d = this.dispatcher;
-    if (reader.settled) return reader.done;
-    if (!d) {
-      reader.fail(new TypeError('transport is closed'));
-      return reader.done;
-    }
+    const reader = ExchangeReader.open(req, !d);
+    if (!d || reader.settled) return reader.done;
     // Our own phase timers run in the reader: undici's are coarse (a 300 ms headers timeout fires after ~1 s) and
     // absent on injected dispatchers; undici's own headersTimeout/bodyTimeout stay on as a backstop.
     const handler: Dispatcher.DispatchHandler = {

@@ -65,12 +65,8 @@ export class WireTransport implements Transport {
   ) {}
 
   request(req: ExchangeRequest): Promise<ExchangeResponse> {
-    const reader = new ExchangeReader(req);
+    const reader = ExchangeReader.open(req, this.closed);
     if (reader.settled) return reader.done;
-    if (this.closed) {
-      reader.fail(new TypeError('transport is closed'));
-      return reader.done;
-    }
     let head: string;
     let u: URL;
     try {
@@ -93,8 +89,7 @@ export class WireTransport implements Transport {
         return reader.done;
       }
       reader.connecting(this.connectTimeoutMs);
-      const s = socket;
-      s.once(u.protocol === 'https:' ? 'secureConnect' : 'connect', () => reader.requestSent());
+      socket.once(u.protocol === 'https:' ? 'secureConnect' : 'connect', () => reader.requestSent());
     } else {
       reader.requestSent();
     }
